@@ -1,0 +1,22 @@
+/* vqs-window.h
+ *
+ * Copyright 2026 The Vibe Quality Searcharr authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "vqs-application.h"
+
+G_BEGIN_DECLS
+
+#define VQS_TYPE_WINDOW (vqs_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (VqsWindow, vqs_window, VQS, WINDOW, AdwApplicationWindow)
+
+VqsWindow *vqs_window_new (VqsApplication *application);
+
+G_END_DECLS
