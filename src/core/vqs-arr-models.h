@@ -174,6 +174,23 @@ typedef struct
   gatomicrefcount ref_count;
 } VqsQueuePage;
 
+/* Constructors return an empty record with a reference count of one;
+ * the client's parsers and tests of other modules fill them in.
+ */
+VqsSystemStatus   *vqs_system_status_new        (void);
+VqsWantedPage     *vqs_wanted_page_new          (void);
+VqsWantedList     *vqs_wanted_list_new          (void);
+VqsCommand        *vqs_command_new              (void);
+VqsQualityProfile *vqs_quality_profile_new      (void);
+VqsRootFolder     *vqs_root_folder_new          (void);
+VqsTag            *vqs_tag_new                  (void);
+VqsLibraryItem    *vqs_library_item_new         (void);
+VqsQueuePage      *vqs_queue_page_new           (void);
+GArray            *vqs_wanted_item_array_new    (guint              reserved);
+void               vqs_wanted_item_clear        (VqsWantedItem     *item);
+GArray            *vqs_queue_item_array_new     (guint              reserved);
+void               vqs_queue_item_clear         (VqsQueueItem      *item);
+
 GType              vqs_system_status_get_type   (void) G_GNUC_CONST;
 VqsSystemStatus   *vqs_system_status_ref        (VqsSystemStatus   *self);
 void               vqs_system_status_unref      (VqsSystemStatus   *self);
