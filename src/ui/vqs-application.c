@@ -12,11 +12,14 @@
 #include <glib/gi18n.h>
 
 #include "vqs-application.h"
+#include "vqs-instance-manager.h"
 #include "vqs-window.h"
 
 struct _VqsApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication      parent_instance;
+
+  VqsInstanceManager *manager;
 };
 
 G_DEFINE_FINAL_TYPE (VqsApplication, vqs_application, ADW_TYPE_APPLICATION)
@@ -52,6 +55,67 @@ vqs_application_activate (GApplication *app)
 }
 
 static void
+manager_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(VqsApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vqs_instance_manager_load_finish (VQS_INSTANCE_MANAGER (object), result, &error))
+    g_warning ("Could not load the instances: %s", error->message);
+
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+vqs_application_startup (GApplication *app)
+{
+  VqsApplication *self = VQS_APPLICATION (app);
+  g_autoptr(VqsInstanceStore) store = NULL;
+  g_autoptr(VqsSecretStore) secrets = NULL;
+  g_autofree char *path = NULL;
+
+  G_APPLICATION_CLASS (vqs_application_parent_class)->startup (app);
+
+  /* One manager serves the window and the bus, so the two always agree.
+   * Loading is asynchronous; the hold keeps a headless service alive
+   * until the instances are known.
+   */
+  path = vqs_instance_store_get_default_path ();
+  store = vqs_instance_store_new (path);
+  secrets = vqs_secret_store_new ();
+  self->manager = vqs_instance_manager_new (store, secrets);
+
+  g_application_hold (app);
+  vqs_instance_manager_load_async (self->manager, NULL, manager_loaded_cb, g_object_ref (self));
+}
+
+static void
+vqs_application_dispose (GObject *object)
+{
+  VqsApplication *self = VQS_APPLICATION (object);
+
+  g_clear_object (&self->manager);
+
+  G_OBJECT_CLASS (vqs_application_parent_class)->dispose (object);
+}
+
+/**
+ * vqs_application_get_manager:
+ *
+ * Returns: (transfer none) (nullable): the instance manager, created at
+ *   startup
+ */
+VqsInstanceManager *
+vqs_application_get_manager (VqsApplication *self)
+{
+  g_return_val_if_fail (VQS_IS_APPLICATION (self), NULL);
+
+  return self->manager;
+}
+
+static void
 vqs_application_window_added (GtkApplication *app,
                               GtkWindow      *window)
 {
@@ -83,10 +147,14 @@ static const GOptionEntry main_entries[] = {
 static void
 vqs_application_class_init (VqsApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
   GtkApplicationClass *gtk_app_class = GTK_APPLICATION_CLASS (klass);
 
+  object_class->dispose = vqs_application_dispose;
+
   app_class->activate = vqs_application_activate;
+  app_class->startup = vqs_application_startup;
   app_class->handle_local_options = vqs_application_handle_local_options;
 
   gtk_app_class->window_added = vqs_application_window_added;
