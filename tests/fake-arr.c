@@ -89,13 +89,13 @@ create_fake (const Options  *o,
 
   if (o->kind != NULL && !vqs_arr_kind_from_string (o->kind, &kind))
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "Unknown kind “%s”",
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "Unknown kind '%s'",
                    o->kind);
       return NULL;
     }
   if (o->fault != NULL && !vqs_fake_fault_from_string (o->fault, &fault))
     {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "Unknown fault “%s”",
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "Unknown fault '%s'",
                    o->fault);
       return NULL;
     }
