@@ -877,6 +877,7 @@ test_commands_radarr (void)
   g_autoptr(VqsCommand) missing = NULL;
   g_autoptr(VqsCommand) cutoff = NULL;
   g_autoptr(VqsCommand) unknown = NULL;
+  g_autoptr(VqsCommand) polled = NULL;
 
   fixture_init (&f, VQS_ARR_KIND_RADARR, NULL);
 
@@ -892,6 +893,12 @@ test_commands_radarr (void)
   cutoff = send_command (f.client, VQS_COMMAND_CUTOFF_UNMET_MOVIES_SEARCH, NULL, 0, 0, 0, &error);
   g_assert_no_error (error);
   assert_posted (f.fake, 2, "CutoffUnmetMoviesSearch", NULL);
+
+  polled = get_command (f.client, movies->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (polled->id, ==, movies->id);
+  g_assert_cmpstr (polled->name, ==, "MoviesSearch");
+  g_assert_false (vqs_command_is_finished (polled));
 
   /* A command the server no longer has: the 404 problem-details. */
   unknown = get_command (f.client, 987654, &error);
@@ -937,7 +944,8 @@ test_commands_invalid (void)
 /* Configuration, library, queue */
 
 static void
-test_configuration (void)
+check_configuration (VqsArrKind  kind,
+                     const char *root)
 {
   Fixture f;
   g_autoptr(GPtrArray) profiles = NULL;
@@ -946,8 +954,8 @@ test_configuration (void)
   g_autoptr(GError) error = NULL;
   const VqsQualityProfile *hd = NULL;
 
-  fixture_init (&f, VQS_ARR_KIND_SONARR, NULL);
-  vqs_fake_arr_add_root_folder (f.fake, "/tv2/");
+  fixture_init (&f, kind, NULL);
+  vqs_fake_arr_add_root_folder (f.fake, "/media2/");
   vqs_fake_arr_add_tag (f.fake, "kids");
 
   profiles = get_list (f.client, LIST_PROFILES, &error);
@@ -969,8 +977,8 @@ test_configuration (void)
   folders = get_list (f.client, LIST_ROOT_FOLDERS, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (folders->len, ==, 2);
-  g_assert_cmpstr (((VqsRootFolder *)g_ptr_array_index (folders, 0))->path, ==, "/tv/");
-  g_assert_cmpstr (((VqsRootFolder *)g_ptr_array_index (folders, 1))->path, ==, "/tv2/");
+  g_assert_cmpstr (((VqsRootFolder *)g_ptr_array_index (folders, 0))->path, ==, root);
+  g_assert_cmpstr (((VqsRootFolder *)g_ptr_array_index (folders, 1))->path, ==, "/media2/");
 
   tags = get_list (f.client, LIST_TAGS, &error);
   g_assert_no_error (error);
@@ -982,6 +990,13 @@ test_configuration (void)
   g_assert_cmpstr (request_at (f.fake, 2)->path, ==, "/api/v3/tag");
 
   fixture_clear (&f);
+}
+
+static void
+test_configuration (void)
+{
+  check_configuration (VQS_ARR_KIND_SONARR, "/tv/");
+  check_configuration (VQS_ARR_KIND_RADARR, "/movies/");
 }
 
 static void
@@ -1026,14 +1041,14 @@ test_library (void)
 }
 
 static void
-test_queue (void)
+check_queue (VqsArrKind kind)
 {
   Fixture f;
   g_autoptr(VqsQueuePage) page = NULL;
   g_autoptr(GError) error = NULL;
   const VqsQueueItem *item;
 
-  fixture_init (&f, VQS_ARR_KIND_SONARR, NULL);
+  fixture_init (&f, kind, NULL);
   vqs_fake_arr_add_queue_item (f.fake, 12, 4411);
   vqs_fake_arr_add_queue_item (f.fake, 12, 4412);
   vqs_fake_arr_add_queue_item (f.fake, 3, 4102);
@@ -1043,14 +1058,32 @@ test_queue (void)
   g_assert_cmpint (page->total_records, ==, 3);
   g_assert_cmpuint (page->items->len, ==, 1);
   item = &g_array_index (page->items, VqsQueueItem, 0);
-  g_assert_cmpint (item->parent_id, ==, 3);
-  g_assert_cmpint (item->episode_id, ==, 4102);
   g_assert_nonnull (item->title);
   g_assert_nonnull (item->download_id);
+  g_assert_cmpint (item->id, >, 0);
+  if (kind == VQS_ARR_KIND_SONARR)
+    {
+      g_assert_cmpint (item->parent_id, ==, 3);
+      g_assert_cmpint (item->episode_id, ==, 4102);
+    }
+  else
+    {
+      /* A movie is its own parent, there is no episode. */
+      g_assert_cmpint (item->parent_id, ==, 4102);
+      g_assert_cmpint (item->episode_id, ==, 0);
+    }
+  g_assert_cmpstr (request_at (f.fake, 0)->path, ==, "/api/v3/queue");
   assert_query_param (request_at (f.fake, 0), "page", "2");
   assert_query_param (request_at (f.fake, 0), "pageSize", "2");
 
   fixture_clear (&f);
+}
+
+static void
+test_queue (void)
+{
+  check_queue (VQS_ARR_KIND_SONARR);
+  check_queue (VQS_ARR_KIND_RADARR);
 }
 
 /* Errors */

@@ -269,6 +269,73 @@ test_deep_nesting (void)
   g_assert_error (error, VQS_ARR_ERROR, VQS_ARR_ERROR_INVALID_RESPONSE);
 
   g_string_free (deep, TRUE);
+
+  /* The same inside a record, where the wanted-page scanner recurses. */
+  deep = g_string_new ("{\"records\":[{\"id\":1,\"images\":");
+  for (guint i = 0; i < 200000; i++)
+    g_string_append (deep, "[{\"a\":");
+  assert_wanted_invalid (deep->str, deep->len);
+  g_string_free (deep, TRUE);
+}
+
+static void
+test_wanted_json_syntax (void)
+{
+  static const char * const invalid[] = {
+    "{\"records\":[]",
+    "{\"records\":[]}}",
+    "{\"records\":[],}",
+    "{\"records\":[{\"id\":1,}]}",
+    "{\"records\" []}",
+    "{records:[]}",
+    "{\"records\":[{\"id\":01}]}",
+    "{\"records\":[{\"id\":1.}]}",
+    "{\"records\":[{\"id\":-}]}",
+    "{\"records\":[{\"id\":1e}]}",
+    "{\"records\":[{\"id\":1,\"title\":\"a\\x\"}]}",
+    "{\"records\":[{\"id\":1,\"title\":\"a\\u12\"}]}",
+    "{\"records\":[{\"id\":1,\"title\":\"a\tb\"}]}",
+    "{\"records\":[{\"id\":1,\"monitored\":tru}]}",
+    "{\"records\":[{\"id\":1,\"x\":[1 2]}]}",
+    "{\"records\":[{\"id\":1}] \"page\":1}",
+    "{\"records\":[{\"id\":1,\"title\":\"unterminated}]}",
+    "[1,2",
+    "\"records\"",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      g_test_message ("%s", invalid[i]);
+      assert_wanted_invalid (invalid[i], strlen (invalid[i]));
+    }
+}
+
+static void
+test_wanted_json_values (void)
+{
+  const char *text =
+    " {\"pageSize\":1, \"r\\u0065cords\" : [ {\"id\":9223372036854775807,"
+    "\"title\":\"Caf\\u00e9 \\ud83c\\udfac \\ud800 \\\"q\\\" \\/\\n\","
+    "\"seriesId\":-5e0, \"seasonNumber\":2.9E1, \"episodeNumber\":-0,"
+    "\"nested\":{\"id\":7,\"title\":\"not me\"}, \"list\":[{},[],\"x\",null,true,1.5e-3],"
+    "\"monitored\":true, \"hasFile\":null} ], \"totalRecords\":12345678901234567890 }\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VqsWantedPage) page = NULL;
+  const VqsWantedItem *item;
+
+  page = _vqs_arr_parse_wanted_page (VQS_ARR_KIND_SONARR, text, strlen (text), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->items->len, ==, 1);
+  g_assert_cmpint (page->total_records, ==, 1);   /* out of range: as if absent */
+
+  item = &g_array_index (page->items, VqsWantedItem, 0);
+  g_assert_cmpint (item->id, ==, G_MAXINT64);
+  g_assert_cmpstr (item->title, ==, "Café 🎬 \xef\xbf\xbd \"q\" /\n");
+  g_assert_cmpint (item->parent_id, ==, -5);
+  g_assert_cmpint (item->season_number, ==, 29);
+  g_assert_cmpint (item->episode_number, ==, 0);
+  g_assert_true (item->monitored);
+  g_assert_false (item->has_file);
 }
 
 /* Commands */
@@ -571,6 +638,7 @@ test_error_messages (void)
     { "malformed-truncated.json", NULL },
     { "tags.json", NULL },
   };
+  const char *blank;
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -580,9 +648,10 @@ test_error_messages (void)
       g_test_message ("%s", cases[i].file);
       g_assert_cmpstr (message, ==, cases[i].expected);
     }
+  blank = "{\"message\":\"  \"}";
 
   g_assert_null (_vqs_arr_parse_error_message (NULL, 0));
-  g_assert_null (_vqs_arr_parse_error_message ("{\"message\":\"  \"}", strlen ("{\"message\":\"  \"}")));
+  g_assert_null (_vqs_arr_parse_error_message (blank, strlen (blank)));
 }
 
 static void
@@ -650,6 +719,8 @@ main (int   argc,
   g_test_add_func ("/vqs/arr-parse/wanted/malformed", test_wanted_malformed);
   g_test_add_func ("/vqs/arr-parse/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/vqs/arr-parse/deep-nesting", test_deep_nesting);
+  g_test_add_func ("/vqs/arr-parse/wanted/json-syntax", test_wanted_json_syntax);
+  g_test_add_func ("/vqs/arr-parse/wanted/json-values", test_wanted_json_values);
   g_test_add_func ("/vqs/arr-parse/command", test_command);
   g_test_add_func ("/vqs/arr-parse/command/finished-states", test_command_finished_states);
   g_test_add_func ("/vqs/arr-parse/command/invalid", test_command_invalid);

@@ -43,6 +43,7 @@
 #define ERROR_BODY_MAX_BYTES      (64 * 1024)
 #define THREADED_PARSE_BYTES      (256 * 1024)
 #define READ_CHUNK_BYTES          (64 * 1024)
+#define READ_LARGE_CHUNK_BYTES    (1024 * 1024)
 #define MAX_RETRY_AFTER_SECONDS   60
 #define RADARR_WANTED_VERSION     "5.6"
 #define REDACTED                  "********"
@@ -248,6 +249,7 @@ typedef struct
   GByteArray   *buffer;
   gsize         read_offset;
   gsize         expected;     /* Content-Length, 0 when not announced */
+  gboolean      at_eof;
   gsize         cap;
 
   /* Between attempts */
@@ -293,7 +295,8 @@ attempt_end (Fetch   *fetch,
     g_cancellable_disconnect (caller, fetch->cancel_handler);
   fetch->cancel_handler = 0;
 
-  if (abandon && fetch->attempt_cancellable != NULL)
+  /* A body read to its end leaves the connection fit for reuse. */
+  if (abandon && !fetch->at_eof && fetch->attempt_cancellable != NULL)
     g_cancellable_cancel (fetch->attempt_cancellable);
 
   if (fetch->stream != NULL)
@@ -498,7 +501,8 @@ transport_error (VqsArrClient *self,
   if (g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_PARSING) ||
       g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_ENCODING))
     return client_error (self, VQS_ARR_ERROR_INVALID_RESPONSE,
-                         _("%s does not answer like a web server: %s"), fetch->host, error->message);
+                         _("%s does not answer like a web server: %s"),
+                         fetch->host, error->message);
 
   *retryable = TRUE;
   if (error->domain == G_RESOLVER_ERROR)
@@ -622,7 +626,8 @@ status_error (VqsArrClient *self,
     case 404:
       return client_error (self, VQS_ARR_ERROR_NOT_FOUND,
                            _("%s has nothing at %s (404). Check the URL base in the server "
-                             "address, for example “http://host:8989/sonarr”."), fetch->host, path);
+                             "address, for example “http://host:8989/sonarr”."),
+                           fetch->host, path);
     case 429:
       *retryable = TRUE;
       return client_error (self, VQS_ARR_ERROR_RATE_LIMITED,
@@ -706,6 +711,7 @@ read_cb (GObject      *object,
 
   if (n == 0)
     {
+      fetch->at_eof = TRUE;
       body_complete (task);
       return;
     }
@@ -746,8 +752,8 @@ read_next (GTask *task)
    * byte that sees the end) never reallocate it.
    */
   if (fetch->expected > fetch->buffer->len)
-    chunk = MIN (chunk, fetch->expected - fetch->buffer->len);
-  else if (fetch->expected > 0)
+    chunk = MIN (MAX (chunk, READ_LARGE_CHUNK_BYTES), fetch->expected - fetch->buffer->len);
+  else if (fetch->expected > 0 && fetch->expected == fetch->buffer->len)
     chunk = 1;
 
   fetch->read_offset = fetch->buffer->len;
@@ -865,6 +871,7 @@ send_attempt (GTask *task)
 
   fetch->attempts++;
   fetch->timed_out = FALSE;
+  fetch->at_eof = FALSE;
   fetch->retry_after_ms = 0;
 
   fetch->msg = soup_message_new_from_uri (fetch->method, fetch->uri);
@@ -1788,6 +1795,7 @@ fetch_wanted_page (VqsArrClient        *self,
                    gpointer             user_data)
 {
   GString *params = g_string_new (NULL);
+  const char *path;
 
   query_add_int (params, "page", page);
   query_add_int (params, "pageSize", query->page_size);
@@ -1797,9 +1805,9 @@ fetch_wanted_page (VqsArrClient        *self,
   if (self->kind == VQS_ARR_KIND_SONARR)
     query_add (params, "includeSeries", "false");
 
-  fetch_async (self, "GET",
-               query->wanted == VQS_WANTED_MISSING ? "api/v3/wanted/missing" : "api/v3/wanted/cutoff",
-               g_string_free (params, FALSE), NULL, cancellable, callback, user_data);
+  path = query->wanted == VQS_WANTED_MISSING ? "api/v3/wanted/missing" : "api/v3/wanted/cutoff";
+  fetch_async (self, "GET", path, g_string_free (params, FALSE), NULL, cancellable, callback,
+               user_data);
 }
 
 static gpointer
@@ -2030,6 +2038,7 @@ typedef struct
   gboolean               last_page_known;
   guint                  fetching;
   guint                  parsing;
+  GQueue                 to_parse;    /* WalkStep, fetched and waiting */
   gboolean               finished;
 } Walk;
 
@@ -2083,6 +2092,9 @@ walk_fail (GTask  *task,
   walk->finished = TRUE;
   walk_drop_progress (walk);
   g_task_return_error (task, error);
+
+  /* Queued steps hold references on the task: let them go. */
+  g_queue_clear_full (&walk->to_parse, (GDestroyNotify)walk_step_free);
 }
 
 static void
@@ -2103,6 +2115,33 @@ walk_complete (GTask *task)
                          (GDestroyNotify)vqs_wanted_list_unref);
 }
 
+/* The set of ids already in the list. Where a pointer holds a gint64,
+ * ids are stored in the pointers themselves: no allocation per record.
+ */
+static GHashTable *
+seen_new (void)
+{
+#if GLIB_SIZEOF_VOID_P >= 8
+  return g_hash_table_new (g_direct_hash, NULL);
+#else
+  return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+#endif
+}
+
+/* Returns FALSE if @id was already in @seen. */
+static gboolean
+seen_add (GHashTable *seen,
+          gint64      id)
+{
+#if GLIB_SIZEOF_VOID_P >= 8
+  return g_hash_table_add (seen, (gpointer)(gintptr)id);
+#else
+  if (g_hash_table_contains (seen, &id))
+    return FALSE;
+  return g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
+#endif
+}
+
 static void
 walk_merge_page (Walk          *walk,
                  int            number,
@@ -2116,10 +2155,9 @@ walk_merge_page (Walk          *walk,
     {
       VqsWantedItem *item = &g_array_index (page->items, VqsWantedItem, i);
 
-      if (g_hash_table_contains (walk->seen, &item->id))
+      if (!seen_add (walk->seen, item->id))
         continue;
 
-      g_hash_table_add (walk->seen, g_memdup2 (&item->id, sizeof item->id));
       g_array_append_val (items, *item);
       item->title = NULL;
     }
@@ -2169,13 +2207,43 @@ walk_pump (GTask *task)
       return;
     }
 
-  if (walk->fetching > 0 || !walk->last_page_known)
+  /* Two pages waiting for the parser hold the next request back: a slow
+   * parser never lets JSON pile up in memory, while one page of slack
+   * keeps the network busy through the usual jitter.
+   */
+  if (walk->fetching > 0 || walk->to_parse.length > 1 || !walk->last_page_known)
     return;
 
   if (walk->next_fetch <= walk->last_page)
     walk_fetch (task);
   else if (walk->parsing == 0 && g_hash_table_size (walk->parsed) == 0)
     walk_complete (task);
+}
+
+static void walk_page_parsed_cb (GObject      *object,
+                                 GAsyncResult *result,
+                                 gpointer      user_data);
+
+/* One page is parsed at a time: with the server, the network and this
+ * process sharing a few cores, two parser threads would mostly take
+ * time from the server producing the next page.
+ */
+static void
+walk_parse_next (GTask *task)
+{
+  VqsArrClient *self = g_task_get_source_object (task);
+  Walk *walk = g_task_get_task_data (task);
+  WalkStep *step;
+  GBytes *body;
+
+  if (walk->finished || walk->parsing > 0 || !(step = g_queue_pop_head (&walk->to_parse)))
+    return;
+
+  body = g_steal_pointer (&step->fetched->body);
+  walk->parsing++;
+  parse_async (self, body, parse_wanted_page, GINT_TO_POINTER (self->kind), NULL,
+               (GDestroyNotify)vqs_wanted_page_unref, g_task_get_cancellable (task),
+               walk_page_parsed_cb, step);
 }
 
 static void
@@ -2206,6 +2274,7 @@ walk_page_parsed_cb (GObject      *object,
 
   g_hash_table_insert (walk->parsed, GINT_TO_POINTER (step->page), page);
   walk_merge (walk);
+  walk_parse_next (step->task);
   walk_pump (step->task);
 }
 
@@ -2221,7 +2290,6 @@ walk_page_fetched_cb (GObject      *object,
   VqsArrClient *self = VQS_ARR_CLIENT (object);
   Walk *walk = g_task_get_task_data (task);
   GError *error = NULL;
-  GBytes *body;
 
   walk->fetching--;
   step->fetched = fetch_finish (self, result, &error);
@@ -2249,13 +2317,8 @@ walk_page_fetched_cb (GObject      *object,
     self->wanted_mode = WANTED_MODE_ENDPOINT;
   walk->list->requests += step->fetched->requests;
 
-  /* The step travels on with the parse; take what we need first. */
-  body = g_steal_pointer (&step->fetched->body);
-  walk->parsing++;
-  parse_async (self, body, parse_wanted_page, GINT_TO_POINTER (self->kind), NULL,
-               (GDestroyNotify)vqs_wanted_page_unref, g_task_get_cancellable (task),
-               walk_page_parsed_cb, g_steal_pointer (&step));
-
+  g_queue_push_tail (&walk->to_parse, g_steal_pointer (&step));
+  walk_parse_next (task);
   walk_pump (task);
 }
 
@@ -2375,7 +2438,7 @@ vqs_arr_client_get_all_wanted_async (VqsArrClient          *self,
   walk->progress_data = progress_data;
   walk->progress_destroy = progress_destroy;
   walk->list = vqs_wanted_list_new ();
-  walk->seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  walk->seen = seen_new ();
   walk->parsed = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)vqs_wanted_page_unref);
   walk->next_fetch = 1;
   walk->next_merge = 1;

@@ -148,6 +148,72 @@ get_timestamp (JsonObject *object,
   return value;
 }
 
+static gboolean
+read_digits (const char *p,
+             int         n,
+             int        *value)
+{
+  *value = 0;
+  for (int i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit (p[i]))
+        return FALSE;
+      *value = *value * 10 + (p[i] - '0');
+    }
+
+  return TRUE;
+}
+
+/* Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant). */
+static gint64
+days_from_civil (int year,
+                 int month,
+                 int day)
+{
+  int y = year - (month <= 2);
+  int era = (y >= 0 ? y : y - 399) / 400;
+  int yoe = y - era * 400;
+  int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+  return (gint64)era * 146097 + doe - 719468;
+}
+
+/* The servers' own format, "yyyy-MM-ddTHH:mm:ssZ" with an optional
+ * fraction, without the time zone cache and allocations of GDateTime:
+ * a big wanted page holds thousands of them.
+ */
+static gboolean
+parse_utc_fast (const char *str,
+                gsize       len,
+                gint64     *unix_seconds)
+{
+  int year, month, day, hour, minute, second;
+  gsize i = 19;
+
+  if (len < 20 || str[4] != '-' || str[7] != '-' || str[10] != 'T' ||
+      str[13] != ':' || str[16] != ':' ||
+      !read_digits (str, 4, &year) || !read_digits (str + 5, 2, &month) ||
+      !read_digits (str + 8, 2, &day) || !read_digits (str + 11, 2, &hour) ||
+      !read_digits (str + 14, 2, &minute) || !read_digits (str + 17, 2, &second))
+    return FALSE;
+
+  if (str[i] == '.')
+    {
+      for (i++; i < len && g_ascii_isdigit (str[i]); i++)
+        ;
+    }
+  if (i + 1 != len || str[i] != 'Z')
+    return FALSE;
+
+  if (month < 1 || month > 12 || day < 1 || day > g_date_get_days_in_month (month, year) ||
+      hour > 23 || minute > 59 || second > 59 || year < 1)
+    return FALSE;
+
+  *unix_seconds = days_from_civil (year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  return TRUE;
+}
+
 gboolean
 _vqs_arr_parse_timestamp (const char *str,
                           gint64     *unix_seconds)
@@ -159,6 +225,9 @@ _vqs_arr_parse_timestamp (const char *str,
 
   if (str == NULL || *str == '\0')
     return FALSE;
+
+  if (parse_utc_fast (str, strlen (str), unix_seconds))
+    return TRUE;
 
   utc = g_time_zone_new_utc ();
   dt = g_date_time_new_from_iso8601 (str, utc);
@@ -370,54 +439,904 @@ fill_wanted_item (VqsWantedItem *item,
   return TRUE;
 }
 
+/* A pull scanner for wanted pages.
+ *
+ * Wanted pages are by far the biggest and most frequent answers: a walk
+ * over a large library reads hundreds of them, and building a json-glib
+ * tree of every record only to copy a dozen members out of it costs ten
+ * times more than receiving the page. This scanner validates the whole
+ * text as JSON (RFC 8259, UTF-8) but only materializes the members a
+ * VqsWantedItem needs, straight into the compact records.
+ */
+
+typedef enum
+{
+  VALUE_NULL,
+  VALUE_STRING,
+  VALUE_INT,
+  VALUE_DOUBLE,
+  VALUE_BOOL,
+  VALUE_OTHER,    /* an object or an array, skipped */
+} ValueType;
+
+typedef struct
+{
+  ValueType   type;
+  const char *str;      /* VALUE_STRING: the raw text between the quotes */
+  gsize       len;
+  gboolean    escaped;
+  gint64      i;
+  double      d;
+  gboolean    b;
+} Value;
+
+typedef struct
+{
+  const char *start;
+  const char *p;
+  const char *end;
+  const char *problem;      /* the first syntax error */
+  gboolean    wrong_shape;  /* valid JSON, but not what we expected */
+} Scanner;
+
+typedef gboolean (*MemberFunc) (Scanner     *sc,
+                                const Value *key,
+                                guint        depth,
+                                gpointer     user_data);
+
+static gboolean scan_value (Scanner *sc,
+                            Value   *value,
+                            guint    depth);
+
+static gboolean
+scan_fail (Scanner    *sc,
+           const char *problem)
+{
+  if (sc->problem == NULL)
+    sc->problem = problem;
+  return FALSE;
+}
+
+static gboolean
+shape_fail (Scanner *sc)
+{
+  sc->wrong_shape = TRUE;
+  return FALSE;
+}
+
+static void
+skip_space (Scanner *sc)
+{
+  const char *p = sc->p;
+  const char *end = sc->end;
+
+  while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+    p++;
+  sc->p = p;
+}
+
+/* After skipping white space: is the next character @c? Compact JSON
+ * has no white space at all, so look before calling.
+ */
+static gboolean
+next_is (Scanner *sc,
+         char     c)
+{
+  if (sc->p < sc->end && *sc->p == c)
+    return TRUE;
+
+  skip_space (sc);
+  return sc->p < sc->end && *sc->p == c;
+}
+
+static gboolean
+consume (Scanner    *sc,
+         char        c,
+         const char *problem)
+{
+  if (!next_is (sc, c))
+    return scan_fail (sc, problem);
+
+  sc->p++;
+  return TRUE;
+}
+
+/* Bytes that end the fast loop of scan_string(): the quote, the escape,
+ * control characters and anything not ASCII.
+ */
+static const guchar string_special[256] = {
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+  [0x80 ... 0xff] = 1,
+};
+
+#define ONES  G_GUINT64_CONSTANT (0x0101010101010101)
+#define HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
+
+/* Whether any byte of @w is one of string_special (the classic "has a
+ * zero byte" bit trick, applied to w ^ '"', w ^ '\\' and w < 0x20).
+ */
+static inline gboolean
+has_special_byte (guint64 w)
+{
+  guint64 quote = w ^ (ONES * '"');
+  guint64 backslash = w ^ (ONES * '\\');
+  guint64 found = ((quote - ONES) & ~quote) |
+                  ((backslash - ONES) & ~backslash) |
+                  (w - ONES * 0x20) |
+                  w;
+
+  return (found & HIGHS) != 0;
+}
+
+/* Multi-byte UTF-8 only ever appears inside strings: outside them any
+ * such byte is already a syntax error. So only strings that have one
+ * need validating.
+ */
+static gboolean
+scan_utf8 (Scanner     *sc,
+           const char **p)
+{
+  const char *end = NULL;
+  gsize avail = sc->end - *p;
+  gunichar c = g_utf8_get_char_validated (*p, MIN (avail, 4));
+
+  if (c == (gunichar)-1 || c == (gunichar)-2)
+    return scan_fail (sc, N_("invalid UTF-8 in a string"));
+
+  end = g_utf8_next_char (*p);
+  *p = end;
+  return TRUE;
+}
+
+static gboolean
+scan_string (Scanner *sc,
+             Value   *value)
+{
+  const char *p = ++sc->p;
+  const char *end = sc->end;
+
+  value->escaped = FALSE;
+  while (p < end)
+    {
+      guchar c;
+
+      /* Eight plain bytes at a time: most of a page is string content. */
+      while (end - p >= 8)
+        {
+          guint64 w;
+
+          memcpy (&w, p, 8);
+          if (has_special_byte (w))
+            break;
+          p += 8;
+        }
+      while (p < end && !string_special[(guchar)*p])
+        p++;
+      if (p >= end)
+        break;
+
+      c = *p;
+      if (c == '"')
+        {
+          value->type = VALUE_STRING;
+          value->str = sc->p;
+          value->len = p - sc->p;
+          sc->p = p + 1;
+          return TRUE;
+        }
+      if (c < 0x20)
+        return scan_fail (sc, N_("control character in a string"));
+      if (c >= 0x80)
+        {
+          if (!scan_utf8 (sc, &p))
+            return FALSE;
+          continue;
+        }
+
+      value->escaped = TRUE;
+      if (p + 1 >= sc->end)
+        break;
+      if (strchr ("\"\\/bfnrt", p[1]) != NULL && p[1] != '\0')
+        p += 2;
+      else if (p[1] == 'u' && sc->end - p >= 6 &&
+               g_ascii_isxdigit (p[2]) && g_ascii_isxdigit (p[3]) &&
+               g_ascii_isxdigit (p[4]) && g_ascii_isxdigit (p[5]))
+        p += 6;
+      else
+        return scan_fail (sc, N_("invalid escape in a string"));
+    }
+
+  return scan_fail (sc, N_("unterminated string"));
+}
+
+/* Scans digits, accumulating them into *magnitude while it fits; clears
+ * *exact when it no longer does.
+ */
+static gboolean
+scan_digits (Scanner  *sc,
+             guint64  *magnitude,
+             gboolean *exact)
+{
+  const char *p = sc->p;
+  const char *end = sc->end;
+  guint64 m = *magnitude;
+
+  for (; p < end && *p >= '0' && *p <= '9'; p++)
+    {
+      if (m > (G_MAXUINT64 - 9) / 10)
+        *exact = FALSE;
+      else
+        m = m * 10 + (guint64)(*p - '0');
+    }
+
+  if (p == sc->p)
+    return scan_fail (sc, N_("invalid number"));
+
+  *magnitude = m;
+  sc->p = p;
+  return TRUE;
+}
+
+static void
+double_value (const char *text,
+              gsize       len,
+              Value      *value)
+{
+  g_autofree char *copy = NULL;
+  char buf[64];
+
+  value->type = VALUE_DOUBLE;
+  if (len < sizeof buf)
+    {
+      memcpy (buf, text, len);
+      buf[len] = '\0';
+      value->d = g_ascii_strtod (buf, NULL);
+    }
+  else
+    {
+      copy = g_strndup (text, len);
+      value->d = g_ascii_strtod (copy, NULL);
+    }
+}
+
+static gboolean
+scan_number (Scanner *sc,
+             Value   *value)
+{
+  const char *start = sc->p;
+  gboolean negative = *sc->p == '-';
+  gboolean exact = TRUE;
+  guint64 magnitude = 0;
+  guint64 ignored = 0;
+
+  if (negative)
+    sc->p++;
+  if (sc->p < sc->end && *sc->p == '0')
+    sc->p++;
+  else if (!scan_digits (sc, &magnitude, &exact))
+    return FALSE;
+
+  if (sc->p < sc->end && *sc->p == '.')
+    {
+      exact = FALSE;
+      sc->p++;
+      if (!scan_digits (sc, &ignored, &exact))
+        return FALSE;
+    }
+  if (sc->p < sc->end && (*sc->p == 'e' || *sc->p == 'E'))
+    {
+      exact = FALSE;
+      sc->p++;
+      if (sc->p < sc->end && (*sc->p == '+' || *sc->p == '-'))
+        sc->p++;
+      if (!scan_digits (sc, &ignored, &exact))
+        return FALSE;
+    }
+
+  if (exact && magnitude <= (guint64)G_MAXINT64 + (negative ? 1 : 0))
+    {
+      value->type = VALUE_INT;
+      value->i = negative ? (gint64)(0 - magnitude) : (gint64)magnitude;
+      return TRUE;
+    }
+
+  double_value (start, sc->p - start, value);
+  return TRUE;
+}
+
+static gboolean
+scan_literal (Scanner    *sc,
+              const char *word,
+              Value      *value)
+{
+  gsize len = strlen (word);
+
+  if ((gsize)(sc->end - sc->p) < len || memcmp (sc->p, word, len) != 0)
+    return scan_fail (sc, N_("invalid literal"));
+
+  sc->p += len;
+  value->type = word[0] == 'n' ? VALUE_NULL : VALUE_BOOL;
+  value->b = word[0] == 't';
+  return TRUE;
+}
+
+/* Walks the object or array at the cursor; @func sees each member of an
+ * object (NULL: skip them all). Elements of arrays are skipped.
+ */
+static gboolean
+scan_container (Scanner    *sc,
+                guint       depth,
+                MemberFunc  func,
+                gpointer    user_data)
+{
+  gboolean object = *sc->p == '{';
+  char close = object ? '}' : ']';
+
+  if (depth >= MAX_NESTING)
+    return scan_fail (sc, N_("nested too deeply"));
+
+  sc->p++;
+  if (next_is (sc, close))
+    {
+      sc->p++;
+      return TRUE;
+    }
+
+  while (TRUE)
+    {
+      Value key = { 0 };
+      Value value = { 0 };
+
+      if (object)
+        {
+          if (!next_is (sc, '"'))
+            return scan_fail (sc, N_("expected a member name"));
+          if (!scan_string (sc, &key) || !consume (sc, ':', N_("expected ':'")))
+            return FALSE;
+        }
+
+      if (object && func != NULL)
+        {
+          if (!func (sc, &key, depth + 1, user_data))
+            return FALSE;
+        }
+      else if (!scan_value (sc, &value, depth + 1))
+        return FALSE;
+
+      if (next_is (sc, ','))
+        sc->p++;
+      else
+        return consume (sc, close, object ? N_("expected ',' or '}'") : N_("expected ',' or ']'"));
+    }
+}
+
+static gboolean
+scan_value (Scanner *sc,
+            Value   *value,
+            guint    depth)
+{
+  skip_space (sc);
+  if (sc->p >= sc->end)
+    return scan_fail (sc, N_("unexpected end of the text"));
+
+  switch (*sc->p)
+    {
+    case '"':
+      return scan_string (sc, value);
+    case '{':
+    case '[':
+      value->type = VALUE_OTHER;
+      return scan_container (sc, depth, NULL, NULL);
+    case 't':
+      return scan_literal (sc, "true", value);
+    case 'f':
+      return scan_literal (sc, "false", value);
+    case 'n':
+      return scan_literal (sc, "null", value);
+    default:
+      if (*sc->p == '-' || g_ascii_isdigit (*sc->p))
+        return scan_number (sc, value);
+      return scan_fail (sc, N_("unexpected character"));
+    }
+}
+
+static guint
+hex4 (const char *p)
+{
+  guint value = 0;
+
+  for (int i = 0; i < 4; i++)
+    value = value * 16 + g_ascii_xdigit_value (p[i]);
+
+  return value;
+}
+
+/* Only called on strings scan_string() accepted. */
+static char *
+unescape (const char *str,
+          gsize       len)
+{
+  GString *out = g_string_sized_new (len);
+  const char *end = str + len;
+
+  for (const char *p = str; p < end; p++)
+    {
+      gunichar c;
+
+      if (*p != '\\')
+        {
+          g_string_append_c (out, *p);
+          continue;
+        }
+
+      switch (*++p)
+        {
+        case 'b': g_string_append_c (out, '\b'); continue;
+        case 'f': g_string_append_c (out, '\f'); continue;
+        case 'n': g_string_append_c (out, '\n'); continue;
+        case 'r': g_string_append_c (out, '\r'); continue;
+        case 't': g_string_append_c (out, '\t'); continue;
+        case 'u': break;
+        default: g_string_append_c (out, *p); continue;
+        }
+
+      c = hex4 (p + 1);
+      p += 4;
+      if (c >= 0xD800 && c < 0xDC00 && end - p >= 7 && p[1] == '\\' && p[2] == 'u' &&
+          hex4 (p + 3) >= 0xDC00 && hex4 (p + 3) < 0xE000)
+        {
+          c = 0x10000 + ((c - 0xD800) << 10) + (hex4 (p + 3) - 0xDC00);
+          p += 6;
+        }
+      else if (c >= 0xD800 && c < 0xE000)
+        c = 0xFFFD;
+      g_string_append_unichar (out, c);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static char *
+value_dup_string (const Value *value)
+{
+  if (value->type != VALUE_STRING)
+    return NULL;
+
+  if (!value->escaped)
+    return g_strndup (value->str, value->len);
+
+  return unescape (value->str, value->len);
+}
+
+static gint64
+value_int (const Value *value,
+           gint64       default_value)
+{
+  if (value->type == VALUE_INT)
+    return value->i;
+
+  if (value->type == VALUE_DOUBLE && value->d >= -9.2e18 && value->d <= 9.2e18)
+    return (gint64)value->d;
+
+  return default_value;
+}
+
+static gboolean
+value_bool (const Value *value,
+            gboolean     default_value)
+{
+  return value->type == VALUE_BOOL ? value->b : default_value;
+}
+
+static gint64
+value_timestamp (const Value *value)
+{
+  g_autofree char *text = NULL;
+  gint64 result = 0;
+
+  if (value->type != VALUE_STRING)
+    return 0;
+
+  if (!value->escaped && parse_utc_fast (value->str, value->len, &result))
+    return result;
+
+  text = value_dup_string (value);
+  if (!_vqs_arr_parse_timestamp (text, &result))
+    return 0;
+
+  return result;
+}
+
+static gboolean
+key_is (const Value *key,
+        const char  *name,
+        gsize        name_len)
+{
+  g_autofree char *decoded = NULL;
+
+  if (!key->escaped)
+    return key->len == name_len && memcmp (key->str, name, name_len) == 0;
+
+  decoded = unescape (key->str, key->len);
+  return strcmp (decoded, name) == 0;
+}
+
+#define KEY_IS(key, literal) key_is ((key), literal, sizeof literal - 1)
+
+typedef struct
+{
+  VqsWantedItem item;
+  gint64        release;        /* Radarr's releaseDate */
+  gint64        earliest;       /* earliest of its other release dates */
+} RecordScan;
+
+static void
+note_release (RecordScan  *record,
+              const Value *value)
+{
+  gint64 when = value_timestamp (value);
+
+  if (when != 0 && (record->earliest == 0 || when < record->earliest))
+    record->earliest = when;
+}
+
+typedef enum
+{
+  FIELD_OTHER,
+  FIELD_ID,
+  FIELD_TITLE,
+  FIELD_SERIES_ID,
+  FIELD_AIR_DATE_UTC,
+  FIELD_LAST_SEARCH_TIME,
+  FIELD_SEASON_NUMBER,
+  FIELD_EPISODE_NUMBER,
+  FIELD_MONITORED,
+  FIELD_HAS_FILE,
+  FIELD_IS_AVAILABLE,
+  FIELD_RELEASE_DATE,
+  FIELD_OTHER_RELEASE,
+} RecordField;
+
+static const struct
+{
+  const char  *name;
+  gsize        len;
+  RecordField  field;
+} record_fields[] = {
+#define FIELD(name, field) { name, sizeof name - 1, field }
+  FIELD ("id", FIELD_ID),
+  FIELD ("title", FIELD_TITLE),
+  FIELD ("seriesId", FIELD_SERIES_ID),
+  FIELD ("airDateUtc", FIELD_AIR_DATE_UTC),
+  FIELD ("lastSearchTime", FIELD_LAST_SEARCH_TIME),
+  FIELD ("seasonNumber", FIELD_SEASON_NUMBER),
+  FIELD ("episodeNumber", FIELD_EPISODE_NUMBER),
+  FIELD ("monitored", FIELD_MONITORED),
+  FIELD ("hasFile", FIELD_HAS_FILE),
+  FIELD ("isAvailable", FIELD_IS_AVAILABLE),
+  FIELD ("releaseDate", FIELD_RELEASE_DATE),
+  FIELD ("inCinemas", FIELD_OTHER_RELEASE),
+  FIELD ("physicalRelease", FIELD_OTHER_RELEASE),
+  FIELD ("digitalRelease", FIELD_OTHER_RELEASE),
+#undef FIELD
+};
+
+static RecordField
+find_record_field (const char *name,
+                   gsize       len)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (record_fields); i++)
+    {
+      if (record_fields[i].len == len && memcmp (record_fields[i].name, name, len) == 0)
+        return record_fields[i].field;
+    }
+
+  return FIELD_OTHER;
+}
+
+static RecordField
+find_escaped_record_field (const Value *key)
+{
+  g_autofree char *decoded = unescape (key->str, key->len);
+
+  return find_record_field (decoded, strlen (decoded));
+}
+
+#define MATCH(literal, field) \
+  if (memcmp (name, literal, sizeof literal - 1) == 0) \
+    return field
+
+/* Records have some twenty members of which we keep a dozen: their
+ * lengths leave at most two candidates to compare.
+ */
+static RecordField
+record_field (const Value *key)
+{
+  const char *name = key->str;
+
+  if (key->escaped)
+    return find_escaped_record_field (key);
+
+  switch (key->len)
+    {
+    case 2: MATCH ("id", FIELD_ID); break;
+    case 5: MATCH ("title", FIELD_TITLE); break;
+    case 7: MATCH ("hasFile", FIELD_HAS_FILE); break;
+    case 8: MATCH ("seriesId", FIELD_SERIES_ID); break;
+    case 9:
+      MATCH ("monitored", FIELD_MONITORED);
+      MATCH ("inCinemas", FIELD_OTHER_RELEASE);
+      break;
+    case 10: MATCH ("airDateUtc", FIELD_AIR_DATE_UTC); break;
+    case 11:
+      MATCH ("isAvailable", FIELD_IS_AVAILABLE);
+      MATCH ("releaseDate", FIELD_RELEASE_DATE);
+      break;
+    case 12: MATCH ("seasonNumber", FIELD_SEASON_NUMBER); break;
+    case 13: MATCH ("episodeNumber", FIELD_EPISODE_NUMBER); break;
+    case 14:
+      MATCH ("lastSearchTime", FIELD_LAST_SEARCH_TIME);
+      MATCH ("digitalRelease", FIELD_OTHER_RELEASE);
+      break;
+    case 15: MATCH ("physicalRelease", FIELD_OTHER_RELEASE); break;
+    default: break;
+    }
+
+  return FIELD_OTHER;
+}
+
+#undef MATCH
+
+static void
+set_record_field (RecordScan  *record,
+                  RecordField  field,
+                  const Value *value)
+{
+  VqsWantedItem *item = &record->item;
+
+  switch (field)
+    {
+    case FIELD_ID:
+      item->id = value_int (value, 0);
+      break;
+    case FIELD_TITLE:
+      g_free (item->title);
+      item->title = value_dup_string (value);
+      break;
+    case FIELD_SERIES_ID:
+      item->parent_id = value_int (value, 0);
+      break;
+    case FIELD_AIR_DATE_UTC:
+      item->air_date = value_timestamp (value);
+      break;
+    case FIELD_LAST_SEARCH_TIME:
+      item->last_search_time = value_timestamp (value);
+      break;
+    case FIELD_SEASON_NUMBER:
+      item->season_number = (int)CLAMP (value_int (value, -1), -1, G_MAXINT);
+      break;
+    case FIELD_EPISODE_NUMBER:
+      item->episode_number = (int)CLAMP (value_int (value, -1), -1, G_MAXINT);
+      break;
+    case FIELD_MONITORED:
+      item->monitored = value_bool (value, FALSE);
+      break;
+    case FIELD_HAS_FILE:
+      item->has_file = value_bool (value, FALSE);
+      break;
+    case FIELD_IS_AVAILABLE:
+      item->is_available = value_bool (value, FALSE);
+      break;
+    case FIELD_RELEASE_DATE:
+      record->release = value_timestamp (value);
+      break;
+    case FIELD_OTHER_RELEASE:
+      note_release (record, value);
+      break;
+    case FIELD_OTHER:
+    default:
+      break;
+    }
+}
+
+static gboolean
+record_member (Scanner     *sc,
+               const Value *key,
+               guint        depth,
+               gpointer     user_data)
+{
+  Value value = { 0 };
+
+  if (!scan_value (sc, &value, depth))
+    return FALSE;
+
+  set_record_field (user_data, record_field (key), &value);
+  return TRUE;
+}
+
+/* pageSize and totalRecords default to the number of records. */
+#define ABSENT G_MININT64
+
+typedef struct
+{
+  VqsArrKind     kind;
+  gint64         now;
+  VqsWantedPage *page;
+  gint64         page_number;
+  gint64         page_size;
+  gint64         total;
+  gboolean       has_records;
+} PageScan;
+
+/* Fills in what the kind derives rather than reads, as fill_wanted_item()
+ * does for json-glib objects.
+ */
+static void
+finish_record (RecordScan *record,
+               VqsArrKind  kind,
+               gint64      now)
+{
+  VqsWantedItem *item = &record->item;
+
+  if (kind == VQS_ARR_KIND_SONARR)
+    {
+      item->is_available = item->air_date != 0 && item->air_date <= now;
+      return;
+    }
+
+  item->parent_id = item->id;
+  item->air_date = record->release != 0 ? record->release : record->earliest;
+  item->season_number = -1;
+  item->episode_number = -1;
+}
+
+static gboolean
+scan_records (Scanner  *sc,
+              guint     depth,
+              PageScan *scan)
+{
+  GArray *items = scan->page->items;
+
+  if (!next_is (sc, '['))
+    return shape_fail (sc);
+  if (depth >= MAX_NESTING)
+    return scan_fail (sc, N_("nested too deeply"));
+
+  /* A repeated member replaces the earlier one, as in json-glib. */
+  g_array_set_size (items, 0);
+  scan->has_records = TRUE;
+
+  sc->p++;
+  if (next_is (sc, ']'))
+    {
+      sc->p++;
+      return TRUE;
+    }
+
+  while (TRUE)
+    {
+      RecordScan record = { { .season_number = -1, .episode_number = -1 } };
+
+      if (!next_is (sc, '{'))
+        return shape_fail (sc);
+      if (!scan_container (sc, depth + 1, record_member, &record))
+        {
+          vqs_wanted_item_clear (&record.item);
+          return FALSE;
+        }
+
+      finish_record (&record, scan->kind, scan->now);
+      g_array_append_val (items, record.item);
+      if (record.item.id <= 0)
+        return shape_fail (sc);
+
+      if (next_is (sc, ','))
+        sc->p++;
+      else
+        return consume (sc, ']', N_("expected ',' or ']'"));
+    }
+}
+
+static gboolean
+page_member (Scanner     *sc,
+             const Value *key,
+             guint        depth,
+             gpointer     user_data)
+{
+  PageScan *scan = user_data;
+  VqsWantedPage *page = scan->page;
+  Value value = { 0 };
+
+  if (KEY_IS (key, "records"))
+    return scan_records (sc, depth, scan);
+
+  if (!scan_value (sc, &value, depth))
+    return FALSE;
+
+  if (KEY_IS (key, "page"))
+    scan->page_number = value_int (&value, 1);
+  else if (KEY_IS (key, "pageSize"))
+    scan->page_size = value_int (&value, ABSENT);
+  else if (KEY_IS (key, "totalRecords"))
+    scan->total = value_int (&value, ABSENT);
+  else if (KEY_IS (key, "sortKey"))
+    {
+      g_free (page->sort_key);
+      page->sort_key = value_dup_string (&value);
+    }
+  else if (KEY_IS (key, "sortDirection"))
+    {
+      g_free (page->sort_direction);
+      page->sort_direction = value_dup_string (&value);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+scan_page (Scanner  *sc,
+           PageScan *scan)
+{
+  if (!next_is (sc, '{'))
+    {
+      /* Still tell "not JSON" from "JSON of another shape". */
+      Value value = { 0 };
+
+      return scan_value (sc, &value, 0) && (skip_space (sc), sc->p == sc->end) && shape_fail (sc);
+    }
+
+  if (!scan_container (sc, 0, page_member, scan))
+    return FALSE;
+
+  skip_space (sc);
+  if (sc->p != sc->end)
+    return scan_fail (sc, N_("text after the end of the answer"));
+
+  return scan->has_records || shape_fail (sc);
+}
+
 VqsWantedPage *
 _vqs_arr_parse_wanted_page (VqsArrKind   kind,
                             const char  *data,
                             gsize        len,
                             GError     **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(VqsWantedPage) page = NULL;
-  JsonObject *object;
-  JsonArray *records;
-  JsonNode *root;
-  gint64 now;
+  PageScan scan = { kind, g_get_real_time () / G_USEC_PER_SEC, NULL, 1, ABSENT, ABSENT, FALSE };
+  Scanner sc = { NULL, };
   guint n;
 
-  if (!(root = load_root (data, len, JSON_NODE_OBJECT, &parser, error)))
-    return NULL;
-
-  object = json_node_get_object (root);
-  if (!(records = get_array (object, "records")))
+  if (data == NULL || len == 0)
     {
-      fail_shape (error, _("a page of a wanted list"));
+      g_set_error_literal (error, VQS_ARR_ERROR, VQS_ARR_ERROR_INVALID_RESPONSE,
+                           _("The answer was empty."));
       return NULL;
     }
 
-  n = json_array_get_length (records);
-  now = g_get_real_time () / G_USEC_PER_SEC;
+  sc.start = sc.p = data;
+  sc.end = data + len;
 
-  page = vqs_wanted_page_new ();
-  page->page = (int)CLAMP (get_int (object, "page", 1), 0, G_MAXINT);
-  page->page_size = (int)CLAMP (get_int (object, "pageSize", n), 0, G_MAXINT);
-  page->total_records = MAX (0, get_int (object, "totalRecords", n));
-  page->sort_key = dup_string (object, "sortKey");
-  page->sort_direction = dup_string (object, "sortDirection");
-  g_array_set_size (page->items, 0);
-
-  for (guint i = 0; i < n; i++)
+  page = scan.page = vqs_wanted_page_new ();
+  if (!scan_page (&sc, &scan))
     {
-      JsonObject *record = array_object (records, i);
-      VqsWantedItem item = { 0 };
-
-      if (record == NULL || !fill_wanted_item (&item, kind, record, now))
-        {
-          vqs_wanted_item_clear (&item);
-          fail_shape (error, _("a page of a wanted list"));
-          return NULL;
-        }
-      g_array_append_val (page->items, item);
+      if (sc.problem != NULL)
+        g_set_error (error, VQS_ARR_ERROR, VQS_ARR_ERROR_INVALID_RESPONSE,
+                     _("The answer is not valid JSON: %s at byte %" G_GSIZE_FORMAT "."),
+                     _(sc.problem), (gsize)(sc.p - sc.start));
+      else
+        fail_shape (error, _("a page of a wanted list"));
+      return NULL;
     }
+
+  n = page->items->len;
+  page->page = (int)CLAMP (scan.page_number, 0, G_MAXINT);
+  page->page_size = (int)CLAMP (scan.page_size != ABSENT ? scan.page_size : n, 0, G_MAXINT);
+  page->total_records = MAX (0, scan.total != ABSENT ? scan.total : n);
 
   return g_steal_pointer (&page);
 }

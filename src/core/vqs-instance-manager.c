@@ -98,14 +98,27 @@ op_free (Op *op)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Op, op_free)
 
 static void
-on_task_completed_cb (VqsInstanceManager *self,
-                      GParamSpec         *pspec,
-                      GTask              *task)
+busy_hold (VqsInstanceManager *self)
+{
+  self->busy++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY_COUNT]);
+}
+
+static void
+busy_release (VqsInstanceManager *self)
 {
   g_assert (self->busy > 0);
 
   self->busy--;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY_COUNT]);
+}
+
+static void
+on_task_completed_cb (VqsInstanceManager *self,
+                      GParamSpec         *pspec,
+                      GTask              *task)
+{
+  busy_release (self);
 }
 
 static GTask *
@@ -125,8 +138,7 @@ op_task_new (VqsInstanceManager  *self,
    */
   op->self = g_object_ref (self);
   op->instance = instance ? g_object_ref (instance) : NULL;
-  self->busy++;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY_COUNT]);
+  busy_hold (self);
   g_signal_connect_object (task, "notify::completed", G_CALLBACK (on_task_completed_cb),
                            self, G_CONNECT_SWAPPED);
 
@@ -687,6 +699,10 @@ typedef struct
 static void
 first_baseline_free (FirstBaseline *first)
 {
+  /* Released only after the drift check (if any) holds its own count,
+   * so the manager never looks idle in between.
+   */
+  busy_release (first->self);
   g_clear_object (&first->self);
   g_clear_object (&first->instance);
   g_free (first);
@@ -739,6 +755,7 @@ finish_connection_test (GTask *task)
 
       first->self = g_object_ref (op->self);
       first->instance = g_object_ref (op->instance);
+      busy_hold (first->self);
       vqs_instance_store_load_baseline_async (op->self->store,
                                               vqs_instance_get_id (op->instance),
                                               NULL, baseline_loaded_for_test_cb, first);

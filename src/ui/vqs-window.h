@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "vqs-application.h"
+#include "vqs-instance-manager.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (VqsWindow, vqs_window, VQS, WINDOW, AdwApplicationWindow)
 
-VqsWindow *vqs_window_new (VqsApplication *application);
+VqsWindow          *vqs_window_new              (VqsApplication     *application);
+VqsWindow          *vqs_window_new_with_manager (VqsApplication     *application,
+                                                 VqsInstanceManager *manager);
+VqsInstanceManager *vqs_window_get_manager      (VqsWindow          *self);
+void                vqs_window_add_toast        (VqsWindow          *self,
+                                                 AdwToast           *toast);
 
 G_END_DECLS
