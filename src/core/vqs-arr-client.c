@@ -101,7 +101,6 @@ static GParamSpec *properties[N_PROPS];
 
 /* Helpers */
 
-
 static char *
 redact (VqsArrClient *self,
         const char   *text)

@@ -11,12 +11,12 @@
 
 #include "vqs-rate-limiter.h"
 
-/* Slots are handed out on a fixed grid while the limiter is saturated:
- * slot n + 1 is slot n plus one interval, whatever time the main loop
- * actually woke us up. Computing "now + interval" after each wakeup would
- * accumulate the main loop's lateness and fall short of the limit over a
- * long walk. When the limiter was idle, the grid restarts at the current
- * time.
+/* A start is granted no earlier than one interval after the previous
+ * grant, measured from when that grant really happened: the limit is a
+ * promise to the server, so a late wakeup is never made up for by a
+ * shorter gap. The timer is a GSource with a microsecond ready time, so
+ * the lateness that does accumulate is a fraction of a millisecond per
+ * slot, and a saturated limiter still reaches well over 95% of its rate.
  */
 
 struct _VqsRateLimiter
@@ -71,33 +71,16 @@ next_slot (VqsRateLimiter *self)
 }
 
 /* Takes the next slot for a start happening at @now and returns TRUE, or
- * returns FALSE when the next slot is still in the future. @on_grid is
- * TRUE when the caller was queued behind earlier starts (the limiter is
- * saturated) and FALSE when it asked while nobody was waiting.
+ * returns FALSE when the next slot is still in the future.
  */
 static gboolean
 take_slot (VqsRateLimiter *self,
-           gint64          now,
-           gboolean        on_grid)
+           gint64          now)
 {
-  gint64 slot = next_slot (self);
-
-  if (slot > now)
+  if (next_slot (self) > now)
     return FALSE;
 
-  /* Off the grid, a past slot was simply unused: starting "in the past"
-   * would let the next start come less than an interval after this one.
-   * On the grid, a wakeup a little late keeps its slot so that lateness
-   * does not add up over a long walk; a wakeup later than 5% of the
-   * interval moves the grid so that no two starts are ever less than 95%
-   * of an interval apart, rather than bursting to catch up.
-   */
-  if (!on_grid || !self->has_slot)
-    slot = now;
-  else
-    slot = MAX (slot, now - self->interval_us / 20);
-
-  self->last_slot_us = slot;
+  self->last_slot_us = now;
   self->has_slot = TRUE;
   return TRUE;
 }
@@ -119,7 +102,7 @@ grant_waiters (VqsRateLimiter *self)
 {
   gint64 now = g_get_monotonic_time ();
 
-  while (!g_queue_is_empty (&self->waiters) && take_slot (self, now, TRUE))
+  while (!g_queue_is_empty (&self->waiters) && take_slot (self, now))
     {
       Waiter *waiter = g_queue_pop_head (&self->waiters);
       GTask *task = g_steal_pointer (&waiter->task);
@@ -354,7 +337,7 @@ vqs_rate_limiter_acquire_async (VqsRateLimiter      *self,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  if (g_queue_is_empty (&self->waiters) && take_slot (self, g_get_monotonic_time (), FALSE))
+  if (g_queue_is_empty (&self->waiters) && take_slot (self, g_get_monotonic_time ()))
     {
       g_task_return_boolean (task, TRUE);
       return;
