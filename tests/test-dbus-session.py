@@ -3,14 +3,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # The D-Bus face of the real program, as any client sees it: the session
-# bus starts it from a service file (D-Bus activation), gdbus and busctl
-# talk to it, dbus-monitor records a whole session in which the API key
-# may only ever travel inside the two calls that set it, and the service
+# bus starts it from a service file (D-Bus activation), gdbus, busctl and
+# searcharrctl talk to it, dbus-monitor records a whole create, update,
+# test and list session in which the API key never travels on the bus
+# (searcharrctl hands it over in a pipe, api-key-fd), and the service
 # exits on its own once idle. Launching the program while the service runs
 # opens the window in that same process.
 #
 # usage: test-dbus-session.py PROGRAM SEARCHARRCTL FAKE_ARR APP_ID SCHEMA_DIR
 
+import json
 import os
 import re
 import shutil
@@ -71,7 +73,16 @@ def start_monitor(tap, path):
     return monitor, output
 
 
-def check_activation_and_calls(tap, session, url):
+def ctl_json(ctl, *args, stdin=None):
+    """Runs searcharrctl with --json; returns the result and the parsed output."""
+    result = run([ctl, *args, '--json'], input=stdin)
+    try:
+        return result, json.loads(result.stdout)
+    except ValueError:
+        return result, None
+
+
+def check_activation_and_calls(tap, session, ctl, url):
     root = session.root
 
     tap.ok(session.owner() is None, 'the app is not running before the first call')
@@ -94,11 +105,13 @@ def check_activation_and_calls(tap, session, url):
     tap.ok(interface_of(result.stdout, 'org.gtk.Application') is not None,
            'the root object is also the GApplication')
 
-    settings = (f"{{'name': <'Living room'>, 'kind': <'sonarr'>, 'url': <'{url}'>, "
-                f"'api-key': <'{KEY}'>, 'rate-limit-per-minute': <uint32 600>}}")
-    result = session.gdbus_call(root, MANAGER + '.CreateInstance', settings)
-    tap.equal(result.stdout.strip(), f"(objectpath '{root}/instances/1',)",
-              'CreateInstance answers the new object path')
+    # Creating, updating, testing and listing go through searcharrctl,
+    # which passes the key in a pipe: the capture must not hold it.
+    result, added = ctl_json(ctl, 'add', '--name', 'Living room', '--kind', 'sonarr', '--url', url,
+                             '--rate-limit', '600', stdin=KEY + '\n')
+    tap.ok(result.returncode == 0 and added is not None and added.get('id') == 1 and
+           added.get('has_api_key') is True, 'searcharrctl add creates instance 1 with a key',
+           result.stdout + result.stderr)
     path = f'{root}/instances/1'
 
     result = session.introspect(path)
@@ -111,14 +124,24 @@ def check_activation_and_calls(tap, session, url):
     nodes = [n.get('name') for n in ET.fromstring(session.introspect(root).stdout).iter('node')]
     tap.ok('instances' in nodes, 'the root object lists the instances node', nodes)
 
-    result = session.gdbus_call(path, INSTANCE + '.Update',
-                                f"{{'name': <'Bedroom'>, 'api-key': <'{KEY}'>}}")
-    tap.equal((result.returncode, result.stdout.strip()), (0, '()'), 'Update answers ()')
+    key_file = os.path.join(session.tmp, 'key')
+    with open(key_file, 'w') as f:
+        f.write(KEY + '\n')
+    result, edited = ctl_json(ctl, 'edit', 'Living room', '--name', 'Bedroom',
+                              '--api-key-file', key_file)
+    tap.ok(result.returncode == 0 and edited is not None and edited.get('name') == 'Bedroom',
+           'searcharrctl edit renames the instance and replaces its key',
+           result.stdout + result.stderr)
 
-    result = session.gdbus_call(path, INSTANCE + '.TestConnection')
-    tap.ok(result.returncode == 0 and "'success': <true>" in result.stdout and
-           "'version': <'4.0.19.2979'>" in result.stdout,
-           'TestConnection reports success and the version', result.stdout + result.stderr)
+    # The fake checks the key: a success proves it arrived whole.
+    result, tested = ctl_json(ctl, 'test', 'Bedroom')
+    tap.ok(result.returncode == 0 and tested is not None and tested.get('success') is True and
+           tested.get('version') == '4.0.19.2979',
+           'TestConnection with the key from the pipe succeeds', result.stdout + result.stderr)
+
+    result, listed = ctl_json(ctl, 'list')
+    tap.equal([(i.get('name'), i.get('has_api_key')) for i in listed or []], [('Bedroom', True)],
+              'searcharrctl list shows the instance')
 
     result = session.gdbus_call(path, 'org.freedesktop.DBus.Properties.Get', INSTANCE, 'Name')
     tap.equal(result.stdout.strip(), "(<'Bedroom'>,)", 'the Name property follows the update')
@@ -154,21 +177,31 @@ def check_busctl(tap, session, path):
 
 def check_capture(tap, capture):
     messages = split_messages(capture)
+    tap.ok(len(messages) >= 20, f'the capture holds the session ({len(messages)} messages)')
     for member in ('CreateInstance', 'Update', 'TestConnection', 'GetManagedObjects',
                    'InterfacesAdded', 'PropertiesChanged'):
         tap.ok(any(f'member={member}' in m for m in messages),
                f'the capture holds {member}')
 
-    # The key travels in exactly the two calls that set it, and nowhere
-    # else: no reply, signal, error or property, and not in plain text to
-    # the keyring either.
-    with_key = [m for m in messages if KEY in m]
-    setters = [m for m in with_key if m.startswith('method call') and
-               re.search(r'member=(CreateInstance|Update)\b', m.splitlines()[0])]
-    tap.equal(len(setters), 2, 'the key is in the CreateInstance and Update calls')
-    tap.equal(len(with_key) - len(setters), 0,
-              'the key is in no other message of the session')
-    tap.equal(capture.count(KEY), 2, 'the capture holds the key exactly twice')
+    # The calls that set the key name api-key-fd and carry a descriptor;
+    # the key itself is in the pipe, not in the message.
+    setters = [m for m in messages if m.startswith('method call') and
+               re.search(r'member=(CreateInstance|Update)\b', m.splitlines()[0]) and
+               '"api-key' in m]
+    tap.equal(sorted(re.search(r'member=(\w+)', m).group(1) for m in setters),
+              ['CreateInstance', 'Update'], 'a CreateInstance and an Update call set the key')
+    tap.ok(all('"api-key-fd"' in m and 'file descriptor' in m and '"api-key"' not in m
+               for m in setters),
+           'both pass the key as api-key-fd, not as api-key', '\n'.join(setters))
+
+    # Not in any message at all: no call, reply, signal, error or property,
+    # and not in plain text to the keyring either, as text or as bytes.
+    tap.equal([m.splitlines()[0] for m in messages if KEY in m], [],
+              'no message of the session holds the key')
+    tap.equal(capture.count(KEY), 0, 'the capture holds the key zero times')
+    key_hex = KEY.encode().hex()
+    tap.ok(key_hex not in re.sub(r'\s', '', capture).lower(),
+           'nor its bytes in hexadecimal')
 
 
 def process_ended(pid):
@@ -226,7 +259,7 @@ def body(tap, session, ctl):
     capture_path = os.path.join(session.tmp, 'monitor.txt')
     monitor, output = start_monitor(tap, capture_path)
     try:
-        path = check_activation_and_calls(tap, session, url)
+        path = check_activation_and_calls(tap, session, ctl, url)
         check_busctl(tap, session, path)
     finally:
         time.sleep(0.5)

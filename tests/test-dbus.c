@@ -10,8 +10,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <gio/gunixfdlist.h>
+#include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vqs-arr-error.h"
 #include "vqs-dbus-error.h"
@@ -34,6 +37,7 @@
 #define INSTANCE_IFACE  "io.github.vibequality.Searcharr.Instance1"
 #define ERROR_NAME(n)   "io.github.vibequality.Searcharr.Error." n
 #define API_KEY         VQS_FAKE_ARR_DEFAULT_API_KEY
+#define OTHER_KEY       "fedcba9876543210fedcba9876543210"
 #define TIME_PATTERN    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"
 
 typedef struct
@@ -199,16 +203,39 @@ call_done_cb (GObject      *source,
 }
 
 static void
-start_call (Fixture         *f,
-            GDBusConnection *connection,
-            const char      *path,
-            const char      *iface,
-            const char      *method,
-            GVariant        *parameters,
-            CallResult      *r)
+call_with_fds_done_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
 {
-  g_dbus_connection_call (connection, service_name (f), path, iface, method, parameters, NULL,
-                          G_DBUS_CALL_FLAGS_NONE, 60000, NULL, call_done_cb, r);
+  CallResult *r = user_data;
+
+  r->reply = g_dbus_connection_call_with_unix_fd_list_finish (G_DBUS_CONNECTION (source), NULL,
+                                                              result, &r->error);
+  r->done = TRUE;
+}
+
+/* A call that sends @fd_list (may be %NULL) along with @parameters. */
+static GVariant *
+call_with_fds (Fixture          *f,
+               GDBusConnection  *connection,
+               const char       *path,
+               const char       *iface,
+               const char       *method,
+               GVariant         *parameters,
+               GUnixFDList      *fd_list,
+               GError          **error)
+{
+  CallResult r = { FALSE, NULL, NULL };
+
+  g_dbus_connection_call_with_unix_fd_list (connection, service_name (f), path, iface, method,
+                                            parameters, NULL, G_DBUS_CALL_FLAGS_NONE, 60000,
+                                            fd_list, NULL, call_with_fds_done_cb, &r);
+  WAIT_UNTIL (r.done);
+
+  if (r.error != NULL)
+    g_propagate_error (error, r.error);
+
+  return r.reply;
 }
 
 static GVariant *
@@ -220,15 +247,7 @@ call (Fixture          *f,
       GVariant         *parameters,
       GError          **error)
 {
-  CallResult r = { FALSE, NULL, NULL };
-
-  start_call (f, connection, path, iface, method, parameters, &r);
-  WAIT_UNTIL (r.done);
-
-  if (r.error != NULL)
-    g_propagate_error (error, r.error);
-
-  return r.reply;
+  return call_with_fds (f, connection, path, iface, method, parameters, NULL, error);
 }
 
 static GVariant *
@@ -487,8 +506,9 @@ proxy_create (Fixture         *f,
   GDBusInterface *iface;
 
   vqs_dbus_manager1_call_create_instance (manager, settings_new (name, f->fake_url, 600), NULL,
-                                          result_cb, &result);
-  vqs_dbus_manager1_call_create_instance_finish (manager, &path, wait_for (&result), &error);
+                                          NULL, result_cb, &result);
+  vqs_dbus_manager1_call_create_instance_finish (manager, &path, NULL, wait_for (&result),
+                                                 &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (path, ROOT_PATH "/instances/"));
 
@@ -546,9 +566,9 @@ test_proxy_lifecycle (Fixture       *f,
   g_variant_builder_add (&changes, "{sv}", "name", g_variant_new_string ("Bedroom"));
   g_variant_builder_add (&changes, "{sv}", "timeout-seconds", g_variant_new_uint32 (45));
   g_variant_builder_add (&changes, "{sv}", "verify-tls", g_variant_new_boolean (FALSE));
-  vqs_dbus_instance1_call_update (instance, g_variant_builder_end (&changes), NULL,
+  vqs_dbus_instance1_call_update (instance, g_variant_builder_end (&changes), NULL, NULL,
                                   result_cb, &result);
-  vqs_dbus_instance1_call_update_finish (instance, wait_for (&result), &error);
+  vqs_dbus_instance1_call_update_finish (instance, NULL, wait_for (&result), &error);
   g_assert_no_error (error);
   g_clear_object (&result);
   WAIT_UNTIL (g_strcmp0 (vqs_dbus_instance1_get_name (instance), "Bedroom") == 0);
@@ -769,6 +789,12 @@ static const BadCall bad_calls[] = {
     "'url': <'http://nas:8989'>, 'api-key': <['" API_KEY "']>},)", INVALID, "api-key" },
   { ROOT_PATH, MANAGER_IFACE, "CreateInstance", "({'name': <'Good name'>, " GOOD ", "
     "'verify-tls': <'yes'>},)", INVALID, "verify-tls" },
+  { ROOT_PATH, MANAGER_IFACE, "CreateInstance", "({'name': <'Good name'>, 'kind': <'sonarr'>, "
+    "'url': <'http://nas:8989'>, 'api-key-fd': <'0'>},)", INVALID, "api-key-fd" },
+  { ROOT_PATH, MANAGER_IFACE, "CreateInstance", "({'name': <'Good name'>, " GOOD ", "
+    "'api-key-fd': <handle 0>},)", INVALID, "api-key-fd" },
+  { ROOT_PATH, MANAGER_IFACE, "CreateInstance", "({'name': <'Good name'>, 'kind': <'sonarr'>, "
+    "'url': <'http://nas:8989'>, 'api-key-fd': <handle 0>},)", INVALID, "api-key-fd" },
   { ROOT_PATH, MANAGER_IFACE, "CreateInstance", "({'name': <'Good name'>, " GOOD ", "
     "'timeout-seconds': <30>},)", INVALID, "timeout-seconds" },
   { ROOT_PATH, MANAGER_IFACE, "CreateInstance", "({'name': <'Good name'>, " GOOD ", "
@@ -819,6 +845,8 @@ static const BadCall bad_calls[] = {
     INVALID, "timeout-seconds" },
   { EXISTING, INSTANCE_IFACE, "Update", "({'name': <''>},)", INVALID, "name" },
   { EXISTING, INSTANCE_IFACE, "Update", "({'api-key': <''>},)", INVALID, "api-key" },
+  { EXISTING, INSTANCE_IFACE, "Update", "({'api-key-fd': <uint32 0>},)", INVALID, "api-key-fd" },
+  { EXISTING, INSTANCE_IFACE, "Update", "({'api-key-fd': <handle 0>},)", INVALID, "api-key-fd" },
   { EXISTING, INSTANCE_IFACE, "Update", "({'url': <'not a url'>},)", INVALID, "url" },
   { EXISTING, INSTANCE_IFACE, "Update", "({'kind': <'sickbeard'>},)", INVALID, "kind" },
   { EXISTING, INSTANCE_IFACE, "Update", "({'verify-tls': <uint32 1>},)", INVALID, "verify-tls" },
@@ -1075,6 +1103,363 @@ test_ready_gate (Fixture       *f,
   close_connection (&server);
 }
 
+/* The API key through a file descriptor (api-key-fd) */
+
+/* A pipe holding @length bytes of @content, its read end the only
+ * descriptor of the returned list. The writing end is closed, unless
+ * @out_writer takes it.
+ */
+static GUnixFDList *
+key_pipe_new (const char *content,
+              gsize       length,
+              int        *out_writer)
+{
+  g_autoptr(GError) error = NULL;
+  GUnixFDList *fd_list = g_unix_fd_list_new ();
+  int fds[2];
+
+  g_unix_open_pipe (fds, FD_CLOEXEC, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (write (fds[1], content, length), ==, (gssize)length);
+  if (out_writer != NULL)
+    *out_writer = fds[1];
+  else
+    g_close (fds[1], NULL);
+
+  g_assert_cmpint (g_unix_fd_list_append (fd_list, fds[0], &error), ==, 0);
+  g_assert_no_error (error);
+  g_close (fds[0], NULL);
+
+  return fd_list;
+}
+
+static GUnixFDList *
+key_pipe_new_string (const char *content)
+{
+  return key_pipe_new (content, strlen (content), NULL);
+}
+
+static GVariant *
+fd_settings_new (const char *name,
+                 const char *url,
+                 gint32      handle)
+{
+  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+
+  g_variant_builder_add (&builder, "{sv}", "name", g_variant_new_string (name));
+  g_variant_builder_add (&builder, "{sv}", "kind", g_variant_new_string ("sonarr"));
+  g_variant_builder_add (&builder, "{sv}", "url", g_variant_new_string (url));
+  g_variant_builder_add (&builder, "{sv}", "api-key-fd", g_variant_new_handle (handle));
+
+  return g_variant_builder_end (&builder);
+}
+
+static GVariant *
+update_key_fd (Fixture      *f,
+               const char   *path,
+               gint32        handle,
+               GUnixFDList  *fd_list,
+               GError      **error)
+{
+  GVariant *changes = g_variant_new_parsed ("{'api-key-fd': <@h %h>}", handle);
+
+  return call_with_fds (f, f->client, path, INSTANCE_IFACE, "Update",
+                        g_variant_new ("(@a{sv})", changes), fd_list, error);
+}
+
+/* What the keyring holds for the instance at @path. */
+static void
+assert_stored_key (Fixture    *f,
+                   const char *path,
+                   const char *expected)
+{
+  g_autoptr(VqsSecretStore) secrets = vqs_secret_store_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = g_ascii_strtoll (strrchr (path, '/') + 1, NULL, 10);
+  VqsInstance *instance = vqs_instance_manager_find_by_id (f->manager, id);
+  char *key;
+
+  g_assert_nonnull (instance);
+  vqs_secret_store_lookup_async (secrets, vqs_instance_get_uuid (instance), NULL, result_cb,
+                                 &result);
+  key = vqs_secret_store_lookup_finish (secrets, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, expected);
+  vqs_secret_free (key);
+}
+
+/* An InvalidArgument about @key, which never echoes an API key. */
+static void
+assert_invalid_key (GError     *error,
+                    const char *key)
+{
+  g_autofree char *prefix = g_strconcat (key, ": ", NULL);
+
+  assert_remote_error (error, INVALID);
+  g_dbus_error_strip_remote_error (error);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, prefix));
+  g_assert_null (strstr (error->message, API_KEY));
+  g_assert_null (strstr (error->message, OTHER_KEY));
+}
+
+static void
+test_key_fd_round_trip (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(VqsDBusManager1) manager = new_manager_proxy (f);
+  g_autoptr(GUnixFDList) fd_list = key_pipe_new_string (API_KEY "\n");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  /* Through the generated proxy, with one trailing newline to strip. */
+  vqs_dbus_manager1_call_create_instance (manager, fd_settings_new ("Living room", f->fake_url, 0),
+                                          fd_list, NULL, result_cb, &result);
+  vqs_dbus_manager1_call_create_instance_finish (manager, &path, NULL, wait_for (&result),
+                                                 &error);
+  g_assert_no_error (error);
+  wait_idle (f);
+  assert_stored_key (f, path, API_KEY);
+  g_assert_true (test_connection_succeeds (f, f->client, path, &error));
+  g_assert_no_error (error);
+
+  /* Update replaces it; no newline is fine too. */
+  g_clear_object (&fd_list);
+  fd_list = key_pipe_new_string (OTHER_KEY);
+  reply = update_key_fd (f, path, 0, fd_list, &error);
+  g_assert_no_error (error);
+  wait_idle (f);
+  assert_stored_key (f, path, OTHER_KEY);
+  g_assert_false (test_connection_succeeds (f, f->client, path, &error));
+  g_assert_no_error (error);
+  vqs_fake_arr_set_api_key (f->fake, OTHER_KEY);
+  g_assert_true (test_connection_succeeds (f, f->client, path, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_key_fd_both (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = create_instance (f, "Living room", 600);
+  g_autoptr(GUnixFDList) fd_list = key_pipe_new_string (OTHER_KEY);
+  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_variant_builder_add (&builder, "{sv}", "name", g_variant_new_string ("Kitchen"));
+  g_variant_builder_add (&builder, "{sv}", "kind", g_variant_new_string ("sonarr"));
+  g_variant_builder_add (&builder, "{sv}", "url", g_variant_new_string (f->fake_url));
+  g_variant_builder_add (&builder, "{sv}", "api-key", g_variant_new_string (OTHER_KEY));
+  g_variant_builder_add (&builder, "{sv}", "api-key-fd", g_variant_new_handle (0));
+  reply = call_with_fds (f, f->client, ROOT_PATH, MANAGER_IFACE, "CreateInstance",
+                         g_variant_new ("(@a{sv})", g_variant_builder_end (&builder)), fd_list,
+                         &error);
+  g_assert_null (reply);
+  assert_invalid_key (error, "api-key-fd");
+  g_clear_error (&error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->manager)), ==, 1);
+
+  reply = call_with_fds (f, f->client, path, INSTANCE_IFACE, "Update",
+                         g_variant_new_parsed ("({'api-key-fd': <@h 0>, "
+                                               "'api-key': <%s>},)", OTHER_KEY),
+                         fd_list, &error);
+  g_assert_null (reply);
+  assert_invalid_key (error, "api-key-fd");
+  wait_idle (f);
+  assert_stored_key (f, path, API_KEY);
+}
+
+/* A client that never closes its end must not stall the service, which
+ * runs in this very thread. Should it block in read(), this watchdog
+ * closes the writer after a while: the call then comes back as a
+ * success instead of hanging, and the test fails.
+ */
+typedef struct
+{
+  GMutex   mutex;
+  GCond    cond;
+  int      writer;
+  gboolean answered;
+  gboolean closed_by_watchdog;
+} Watchdog;
+
+static gpointer
+watchdog_thread (gpointer data)
+{
+  Watchdog *w = data;
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  g_mutex_lock (&w->mutex);
+  while (!w->answered && g_cond_wait_until (&w->cond, &w->mutex, end))
+    ;
+  w->closed_by_watchdog = !w->answered;
+  g_close (w->writer, NULL);
+  g_mutex_unlock (&w->mutex);
+
+  return NULL;
+}
+
+static void
+test_key_fd_open_writer (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *contents[] = { API_KEY "\n", "" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (contents); i++)
+    {
+      Watchdog w = { 0 };
+      g_autoptr(GUnixFDList) fd_list = key_pipe_new (contents[i], strlen (contents[i]),
+                                                     &w.writer);
+      g_autoptr(GVariant) reply = NULL;
+      g_autoptr(GError) error = NULL;
+      GThread *thread;
+
+      g_mutex_init (&w.mutex);
+      g_cond_init (&w.cond);
+      thread = g_thread_new ("watchdog", watchdog_thread, &w);
+
+      reply = call_with_fds (f, f->client, ROOT_PATH, MANAGER_IFACE, "CreateInstance",
+                             g_variant_new ("(@a{sv})",
+                                            fd_settings_new ("Living room", f->fake_url, 0)),
+                             fd_list, &error);
+
+      g_mutex_lock (&w.mutex);
+      w.answered = TRUE;
+      g_cond_signal (&w.cond);
+      g_mutex_unlock (&w.mutex);
+      g_thread_join (thread);
+      g_mutex_clear (&w.mutex);
+      g_cond_clear (&w.cond);
+
+      /* The answer came while the writer was still open. */
+      g_assert_false (w.closed_by_watchdog);
+      g_assert_null (reply);
+      assert_invalid_key (error, "api-key-fd");
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->manager)), ==, 0);
+    }
+}
+
+static void
+test_key_fd_too_long (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *path = create_instance (f, "Living room", 600);
+  g_autofree char *longest = g_strnfill (VQS_INSTANCE_API_KEY_MAX_LENGTH, 'a');
+  g_autofree char *longest_nl = g_strconcat (longest, "\n", NULL);
+  g_autofree char *too_long = g_strnfill (VQS_INSTANCE_API_KEY_MAX_LENGTH + 1, 'b');
+  g_autofree char *too_long_nl = g_strconcat (too_long, "\n", NULL);
+  g_autofree char *two_nl = g_strconcat (longest, "\n\n", NULL);
+  g_autofree char *huge = g_strnfill (4000, 'c');
+  const char *rejected[] = { too_long, too_long_nl, two_nl, huge };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rejected); i++)
+    {
+      g_autoptr(GUnixFDList) fd_list = key_pipe_new_string (rejected[i]);
+      g_autoptr(GVariant) reply = NULL;
+      g_autoptr(GError) error = NULL;
+
+      reply = update_key_fd (f, path, 0, fd_list, &error);
+      g_assert_null (reply);
+      assert_invalid_key (error, "api-key-fd");
+      g_assert_null (strstr (error->message, "bbbbbbbbbb"));
+    }
+  wait_idle (f);
+  assert_stored_key (f, path, API_KEY);
+
+  /* The longest key, with its newline, is fine. */
+  {
+    g_autoptr(GUnixFDList) fd_list = key_pipe_new_string (longest_nl);
+    g_autoptr(GVariant) reply = NULL;
+    g_autoptr(GError) error = NULL;
+
+    reply = update_key_fd (f, path, 0, fd_list, &error);
+    g_assert_no_error (error);
+    wait_idle (f);
+    assert_stored_key (f, path, longest);
+  }
+}
+
+/* Once read, the key is checked as api-key is: same rules, same
+ * sentences, about api-key.
+ */
+static void
+test_key_fd_core_validation (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *path = create_instance (f, "Living room", 600);
+  const struct
+  {
+    const char *content;
+    gsize       length;
+    const char *as_string;
+  } keys[] = {
+    { "short\n", 6, "short" },
+    { "\n", 1, "" },
+    { "", 0, "" },
+    { API_KEY "\n\n", sizeof API_KEY + 1, API_KEY "\n" },
+    { API_KEY " \n", sizeof API_KEY + 1, API_KEY " " },
+    { "0123456789abcdef\0" "0123456789abcdef", sizeof API_KEY,
+      "0123456789abcdef_0123456789abcdef" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autoptr(GUnixFDList) fd_list = key_pipe_new (keys[i].content, keys[i].length, NULL);
+      g_autoptr(GVariant) reply = NULL;
+      g_autoptr(GVariant) string_reply = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GError) string_error = NULL;
+
+      reply = update_key_fd (f, path, 0, fd_list, &error);
+      g_assert_null (reply);
+      assert_invalid_key (error, "api-key");
+
+      string_reply = call (f, f->client, path, INSTANCE_IFACE, "Update",
+                           g_variant_new_parsed ("({'api-key': <%s>},)", keys[i].as_string),
+                           &string_error);
+      assert_invalid_key (string_error, "api-key");
+      g_assert_cmpstr (error->message, ==, string_error->message);
+    }
+
+  wait_idle (f);
+  assert_stored_key (f, path, API_KEY);
+}
+
+static void
+test_key_fd_bad_index (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = create_instance (f, "Living room", 600);
+  const gint32 handles[] = { 1, -1, G_MAXINT32 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (handles); i++)
+    {
+      g_autoptr(GUnixFDList) fd_list = key_pipe_new_string (OTHER_KEY);
+      g_autoptr(GVariant) reply = NULL;
+      g_autoptr(GError) error = NULL;
+
+      reply = update_key_fd (f, path, handles[i], fd_list, &error);
+      g_assert_null (reply);
+      assert_invalid_key (error, "api-key-fd");
+      g_clear_error (&error);
+
+      reply = call_with_fds (f, f->client, ROOT_PATH, MANAGER_IFACE, "CreateInstance",
+                             g_variant_new ("(@a{sv})",
+                                            fd_settings_new ("Kitchen", f->fake_url, handles[i])),
+                             fd_list, &error);
+      g_assert_null (reply);
+      assert_invalid_key (error, "api-key-fd");
+    }
+
+  wait_idle (f);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->manager)), ==, 1);
+  assert_stored_key (f, path, API_KEY);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1099,6 +1484,18 @@ main (int   argc,
               fixture_set_up, test_rate_limit, fixture_tear_down);
   g_test_add ("/vqs/dbus/ready-gate", Fixture, NULL,
               fixture_set_up, test_ready_gate, fixture_tear_down);
+  g_test_add ("/vqs/dbus/api-key-fd/round-trip", Fixture, NULL,
+              fixture_set_up, test_key_fd_round_trip, fixture_tear_down);
+  g_test_add ("/vqs/dbus/api-key-fd/both", Fixture, NULL,
+              fixture_set_up, test_key_fd_both, fixture_tear_down);
+  g_test_add ("/vqs/dbus/api-key-fd/open-writer", Fixture, NULL,
+              fixture_set_up, test_key_fd_open_writer, fixture_tear_down);
+  g_test_add ("/vqs/dbus/api-key-fd/too-long", Fixture, NULL,
+              fixture_set_up, test_key_fd_too_long, fixture_tear_down);
+  g_test_add ("/vqs/dbus/api-key-fd/core-validation", Fixture, NULL,
+              fixture_set_up, test_key_fd_core_validation, fixture_tear_down);
+  g_test_add ("/vqs/dbus/api-key-fd/bad-index", Fixture, NULL,
+              fixture_set_up, test_key_fd_bad_index, fixture_tear_down);
 
   return g_test_run ();
 }

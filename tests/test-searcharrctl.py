@@ -128,6 +128,13 @@ def check_add(tap, ctl, session, url):
     error = ctl.json('add', '--name', 'Bad key', '--kind', 'sonarr', '--url', url,
                      stdin='short', status=2, description='add with a short key')
     tap.ok(KEY not in json.dumps(error), 'no key in the error')
+    message = (error or {}).get('error', {}).get('message', '')
+    tap.ok(message.startswith('api-key: '), 'the app judged the key from the pipe', message)
+    error = ctl.json('add', '--name', 'Long key', '--kind', 'sonarr', '--url', url,
+                     stdin=KEY * 5, status=2, description='add with a key of 160 characters')
+    message = (error or {}).get('error', {}).get('message', '')
+    tap.ok('128 characters' in message and KEY not in message,
+           'the message gives the longest length, not the key', message)
 
 
 def check_terminal_prompt(tap, ctl, url):

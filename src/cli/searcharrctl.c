@@ -9,7 +9,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <gio/gunixfdlist.h>
+#include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -183,6 +187,56 @@ read_api_key (const char  *path,
     return prompt_for_key (error);
 
   return read_key_from_stream (stdin, error);
+}
+
+/* The key travels to the app through a pipe whose read end goes with the
+ * call (api-key-fd), never inside the message, where anyone monitoring
+ * the bus could read it. The app reads without waiting, so the whole key
+ * is written and the writing end closed before the call.
+ */
+static GUnixFDList *
+key_fd_list_new (const char  *api_key,
+                 GError     **error)
+{
+  g_autoptr(GUnixFDList) fd_list = NULL;
+  const char *p = api_key;
+  gsize left = strlen (api_key);
+  int fds[2];
+
+  if (!g_unix_open_pipe (fds, FD_CLOEXEC, error))
+    return NULL;
+
+  /* A key of at most MAX_KEY_BYTES fits in any pipe's buffer; should it
+   * not, a failed write beats waiting for a reader that never comes.
+   */
+  g_unix_set_fd_nonblocking (fds[1], TRUE, NULL);
+  while (left > 0)
+    {
+      gssize n = write (fds[1], p, left);
+      int saved_errno = errno;
+
+      if (n < 0 && saved_errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          g_close (fds[0], NULL);
+          g_close (fds[1], NULL);
+          /* Translators: %s is the system's description of the error. */
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("Could not hand the API key to the app: %s"), g_strerror (saved_errno));
+          return NULL;
+        }
+      p += n;
+      left -= (gsize)n;
+    }
+  g_close (fds[1], NULL);
+
+  fd_list = g_unix_fd_list_new ();
+  if (g_unix_fd_list_append (fd_list, fds[0], error) < 0)
+    g_clear_object (&fd_list);
+  g_close (fds[0], NULL);
+
+  return g_steal_pointer (&fd_list);
 }
 
 /* JSON output: a tiny writer, the only JSON this tool needs */
@@ -800,10 +854,12 @@ settings_options_clear (void)
   g_clear_pointer (&settings_options.api_key_file, g_free);
 }
 
-/* Builds the a{sv} for CreateInstance or Update. @api_key may be NULL. */
+/* Builds the a{sv} for CreateInstance or Update. With @key_fd_list, the
+ * key is its only descriptor, index 0.
+ */
 static gboolean
 build_settings (const char       *command,
-                const char       *api_key,
+                GUnixFDList      *key_fd_list,
                 GVariantBuilder  *builder)
 {
   SettingsOptions *o = &settings_options;
@@ -820,8 +876,8 @@ build_settings (const char       *command,
     g_variant_builder_add (builder, "{sv}", "kind", g_variant_new_string (o->kind));
   if (o->url != NULL)
     g_variant_builder_add (builder, "{sv}", "url", g_variant_new_string (o->url));
-  if (api_key != NULL)
-    g_variant_builder_add (builder, "{sv}", "api-key", g_variant_new_string (api_key));
+  if (key_fd_list != NULL)
+    g_variant_builder_add (builder, "{sv}", "api-key-fd", g_variant_new_handle (0));
   if (o->verify_tls || o->no_verify_tls)
     g_variant_builder_add (builder, "{sv}", "verify-tls", g_variant_new_boolean (o->verify_tls));
 
@@ -887,6 +943,7 @@ run_add (Ctl   *ctl,
 {
   g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
   g_autoptr(SecretString) api_key = NULL;
+  g_autoptr(GUnixFDList) key_fd_list = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   int status;
@@ -903,14 +960,20 @@ run_add (Ctl   *ctl,
   if (api_key == NULL)
     return report_error (ctl, error, EXIT_USAGE, NULL);
 
-  if (!build_settings ("add", api_key, &builder))
+  /* From here on, the pipe holds the key; this copy is wiped. */
+  key_fd_list = key_fd_list_new (api_key, &error);
+  g_clear_pointer (&api_key, secure_free);
+  if (key_fd_list == NULL)
+    return report_error (ctl, error, EXIT_FAILED, NULL);
+
+  if (!build_settings ("add", key_fd_list, &builder))
     return EXIT_USAGE;
 
   if ((status = ctl_connect (ctl)) != EXIT_OK)
     return status;
 
   if (!vqs_dbus_manager1_call_create_instance_sync (ctl->manager, g_variant_builder_end (&builder),
-                                                    &path, NULL, &error))
+                                                    key_fd_list, &path, NULL, NULL, &error))
     return report_error (ctl, error, 0, NULL);
 
   return print_saved_instance (ctl, path, TRUE);
@@ -924,6 +987,7 @@ run_edit (Ctl   *ctl,
   g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
   g_autoptr(VqsDBusInstance1) instance = NULL;
   g_autoptr(SecretString) api_key = NULL;
+  g_autoptr(GUnixFDList) key_fd_list = NULL;
   g_autoptr(GError) error = NULL;
   const char *path;
   int status;
@@ -937,9 +1001,14 @@ run_edit (Ctl   *ctl,
       api_key = read_api_key (settings_options.api_key_file, &error);
       if (api_key == NULL)
         return report_error (ctl, error, EXIT_USAGE, NULL);
+
+      key_fd_list = key_fd_list_new (api_key, &error);
+      g_clear_pointer (&api_key, secure_free);
+      if (key_fd_list == NULL)
+        return report_error (ctl, error, EXIT_FAILED, NULL);
     }
 
-  if (!build_settings ("edit", api_key, &builder))
+  if (!build_settings ("edit", key_fd_list, &builder))
     return EXIT_USAGE;
 
   if ((status = ctl_connect (ctl)) != EXIT_OK)
@@ -950,7 +1019,7 @@ run_edit (Ctl   *ctl,
     return report_error (ctl, error, 0, NULL);
 
   if (!vqs_dbus_instance1_call_update_sync (instance, g_variant_builder_end (&builder),
-                                            NULL, &error))
+                                            key_fd_list, NULL, NULL, &error))
     return report_error (ctl, error, 0, NULL);
 
   path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (instance));
@@ -1397,7 +1466,8 @@ static const char help_text[] =
      "  drift [--accept] NAME|ID  Check or accept configuration drift\n"
      "\n"
      "Every command takes --help and --json. The API key is read from\n"
-     "--api-key-file FILE or from standard input, never from the command line.\n"
+     "--api-key-file FILE or from standard input, never from the command line,\n"
+     "and handed to the app through a pipe, never inside a D-Bus message.\n"
      "\n"
      "JSON (--json): list prints an array of instances, show/add/edit one\n"
      "instance: {id, uuid, name, kind, url, verify_tls, timeout_seconds,\n"

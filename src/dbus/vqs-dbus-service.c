@@ -9,15 +9,30 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gunixfdlist.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "vqs-dbus-error.h"
 #include "vqs-dbus-generated.h"
 #include "vqs-dbus-service.h"
 #include "vqs-instance-validate.h"
+#include "vqs-secret-store.h"
 
 #define RATE_WINDOW_US    (60 * G_USEC_PER_SEC)
 #define OBJECT_MANAGER    "org.freedesktop.DBus.ObjectManager"
+#define API_KEY_FD        "api-key-fd"
+
+/* The most an api-key-fd may hold: the longest key and one newline. */
+#define KEY_FD_MAX_BYTES  (VQS_INSTANCE_API_KEY_MAX_LENGTH + 1)
+
+/* A key read from api-key-fd: wiped from memory when freed. */
+typedef char FdKey;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdKey, vqs_secret_free)
 
 /* Exports a VqsInstanceManager on the bus: Manager1 on the root path,
  * next to an ObjectManager whose objects (one per instance, Instance1)
@@ -240,6 +255,7 @@ static const SettingKey setting_keys[] = {
   { VQS_INSTANCE_FIELD_KIND, "s" },
   { VQS_INSTANCE_FIELD_URL, "s" },
   { VQS_INSTANCE_FIELD_API_KEY, "s" },
+  { API_KEY_FD, "h" },
   { "verify-tls", "b" },
   { VQS_INSTANCE_FIELD_TIMEOUT, "u" },
   { VQS_INSTANCE_FIELD_RATE_LIMIT, "u" },
@@ -281,19 +297,160 @@ store_setting (VqsInstanceChanges *changes,
     changes->rate_limit_per_minute = g_variant_get_uint32 (value);
 }
 
-/* Checks the keys and types of @dict (the values are the core's to
- * judge) and fills @changes. Errors name the key, never a value, since a
- * value may be the API key.
+/* Reading api-key-fd */
+
+static gboolean
+key_fd_error (GError     **error,
+              const char  *sentence)
+{
+  /* The bus puts the field in front: "api-key-fd: …". */
+  g_propagate_error (error, vqs_instance_error_new (VQS_INSTANCE_ERROR_INVALID_ARGUMENT,
+                                                    API_KEY_FD, "%s", sentence));
+  return FALSE;
+}
+
+static gboolean
+key_fd_too_long (GError **error)
+{
+  return key_fd_error (error, _("The file descriptor holds more than an API key of at most "
+                                "128 characters and one newline."));
+}
+
+static gboolean
+key_fd_unreadable (GError **error)
+{
+  return key_fd_error (error, _("The API key could not be read from the file descriptor."));
+}
+
+/* Reads @fd, already non-blocking, up to its end into @buffer. */
+static gboolean
+read_to_end (int      fd,
+             char    *buffer,
+             gsize    size,
+             gsize   *out_length,
+             GError **error)
+{
+  gsize length = 0;
+
+  while (length < size)
+    {
+      gssize n = read (fd, buffer + length, size - length);
+
+      if (n > 0)
+        length += (gsize)n;
+      else if (n == 0)
+        {
+          *out_length = length;
+          return TRUE;
+        }
+      else if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return key_fd_error (error, _("The API key must be complete when the call is made: "
+                                      "write it, then close the writing end of the pipe."));
+      else if (errno != EINTR)
+        return key_fd_unreadable (error);
+    }
+
+  return key_fd_too_long (error);
+}
+
+/* Reads all of @fd into @buffer without ever waiting. The descriptor
+ * comes from a client, which may never write or close its end; a
+ * blocking read would freeze the whole app (the window included) until
+ * it does. So the writer must have closed its end before the call, and
+ * all the data must already be there. The client shares the file
+ * description (and so its flags) with us: they are put back afterwards.
  */
 static gboolean
-parse_settings (GVariant            *dict,
-                VqsInstanceChanges  *changes,
-                GError             **error)
+read_key_fd (int      fd,
+             char    *buffer,
+             gsize    size,
+             gsize   *out_length,
+             GError **error)
+{
+  int flags = fcntl (fd, F_GETFL);
+  gboolean ok;
+
+  if (flags < 0 || fcntl (fd, F_SETFL, flags | O_NONBLOCK) < 0)
+    return key_fd_unreadable (error);
+
+  ok = read_to_end (fd, buffer, size, out_length, error);
+  fcntl (fd, F_SETFL, flags);
+
+  return ok;
+}
+
+/* Returns: (transfer full) (nullable): the key behind the descriptor at
+ *   @handle in the call's file descriptors, without its one trailing
+ *   newline, for vqs_secret_free(); the core checks it like any key
+ */
+static char *
+take_key_from_fd (GDBusMethodInvocation  *invocation,
+                  gint32                  handle,
+                  GError                **error)
+{
+  GDBusMessage *message = g_dbus_method_invocation_get_message (invocation);
+  GUnixFDList *fd_list = g_dbus_message_get_unix_fd_list (message);
+  char buffer[KEY_FD_MAX_BYTES + 1];
+  char *key = NULL;
+  gsize length = 0;
+  int fd;
+
+  if (fd_list == NULL || handle < 0 || handle >= g_unix_fd_list_get_length (fd_list))
+    {
+      key_fd_error (error, _("The call carries no file descriptor with this index."));
+      return NULL;
+    }
+
+  /* A duplicate: the message keeps and later closes its own. */
+  fd = g_unix_fd_list_get (fd_list, handle, NULL);
+  if (fd < 0)
+    {
+      key_fd_unreadable (error);
+      return NULL;
+    }
+
+  if (read_key_fd (fd, buffer, sizeof buffer, &length, error))
+    {
+      if (length > 0 && buffer[length - 1] == '\n')
+        length--;
+
+      /* A NUL would end the string early, and the core would judge
+       * only the part before it; it is a character no key has, and the
+       * error says so as the core would for any other.
+       */
+      if (length > VQS_INSTANCE_API_KEY_MAX_LENGTH)
+        key_fd_too_long (error);
+      else if (memchr (buffer, '\0', length) != NULL)
+        g_propagate_error (error, vqs_instance_error_new (
+          VQS_INSTANCE_ERROR_INVALID_ARGUMENT, VQS_INSTANCE_FIELD_API_KEY, "%s",
+          _("The API key can only contain the letters A to Z and the digits 0 to 9.")));
+      else
+        key = g_strndup (buffer, length);
+    }
+
+  g_close (fd, NULL);
+  explicit_bzero (buffer, sizeof buffer);
+
+  return key;
+}
+
+/* Checks the keys and types of @dict (the values are the core's to
+ * judge) and fills @changes. Errors name the key, never a value, since a
+ * value may be the API key. A key passed as api-key-fd is read here into
+ * @out_fd_key, which @changes then points to.
+ */
+static gboolean
+parse_settings (GDBusMethodInvocation  *invocation,
+                GVariant               *dict,
+                VqsInstanceChanges     *changes,
+                char                  **out_fd_key,
+                GError                **error)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   GVariantIter iter;
   const char *key;
   GVariant *value;
+  gint32 fd_handle = 0;
 
   g_variant_iter_init (&iter, dict);
   while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
@@ -328,10 +485,23 @@ parse_settings (GVariant            *dict,
           return FALSE;
         }
 
-      store_setting (changes, known->key, owned);
+      if (g_str_equal (known->key, API_KEY_FD))
+        fd_handle = g_variant_get_handle (owned);
+      else
+        store_setting (changes, known->key, owned);
     }
 
-  return TRUE;
+  if (!g_hash_table_contains (seen, API_KEY_FD))
+    return TRUE;
+
+  if (changes->api_key != NULL)
+    return key_fd_error (error, _("Give the API key either as api-key or as api-key-fd, "
+                                  "not both."));
+
+  *out_fd_key = take_key_from_fd (invocation, fd_handle, error);
+  changes->api_key = *out_fd_key;
+
+  return *out_fd_key != NULL;
 }
 
 /* The per-caller limit of network-bound calls */
@@ -424,7 +594,7 @@ instance_created_cb (GObject      *object,
    */
   path = vqs_dbus_service_dup_instance_path (call->self, instance);
   vqs_dbus_manager1_complete_create_instance (call->iface, g_steal_pointer (&call->invocation),
-                                              path);
+                                              NULL, path);
 }
 
 static void
@@ -433,17 +603,19 @@ create_instance (Call *call)
   VqsDBusService *self = call->self;
   VqsInstanceChanges changes = VQS_INSTANCE_CHANGES_INIT;
   g_autoptr(GVariant) settings = NULL;
+  g_autoptr(FdKey) fd_key = NULL;
   g_autoptr(GError) error = NULL;
 
   settings = g_variant_get_child_value (g_dbus_method_invocation_get_parameters (call->invocation),
                                         0);
-  if (!parse_settings (settings, &changes, &error))
+  if (!parse_settings (call->invocation, settings, &changes, &fd_key, &error))
     {
       call_return_error (call, error);
       call_free (call);
       return;
     }
 
+  /* The manager copies the key before this returns; ours is wiped. */
   vqs_instance_manager_create_async (self->manager, &changes, self->cancellable,
                                      instance_created_cb, call);
 }
@@ -505,9 +677,13 @@ run_or_defer (VqsDBusService *self,
     g_queue_push_tail (&self->deferred, call);
 }
 
+/* The file descriptors stay with the invocation's message, where
+ * create_instance() finds them, also after waiting for set_ready().
+ */
 static gboolean
 handle_create_instance_cb (VqsDBusService        *self,
                            GDBusMethodInvocation *invocation,
+                           GUnixFDList           *fd_list,
                            GVariant              *settings,
                            VqsDBusManager1       *iface)
 {
@@ -546,20 +722,22 @@ instance_updated_cb (GObject      *object,
   if (!vqs_instance_manager_update_finish (VQS_INSTANCE_MANAGER (object), result, &error))
     call_return_error (call, error);
   else
-    vqs_dbus_instance1_complete_update (call->iface, g_steal_pointer (&call->invocation));
+    vqs_dbus_instance1_complete_update (call->iface, g_steal_pointer (&call->invocation), NULL);
 }
 
 static gboolean
 handle_update_cb (VqsDBusInstance1      *iface,
                   GDBusMethodInvocation *invocation,
+                  GUnixFDList           *fd_list,
                   GVariant              *settings,
                   Exported              *e)
 {
   g_autoptr(Call) call = call_new (e->self, invocation, iface, e->instance);
   VqsInstanceChanges changes = VQS_INSTANCE_CHANGES_INIT;
+  g_autoptr(FdKey) fd_key = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!parse_settings (settings, &changes, &error))
+  if (!parse_settings (invocation, settings, &changes, &fd_key, &error))
     {
       call_return_error (call, error);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
