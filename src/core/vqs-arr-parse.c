@@ -1324,10 +1324,18 @@ _vqs_arr_parse_wanted_page (VqsArrKind   kind,
   page = scan.page = vqs_wanted_page_new ();
   if (!scan_page (&sc, &scan))
     {
+      g_autofree char *offset = g_strdup_printf ("%" G_GSIZE_FORMAT, (gsize)(sc.p - sc.start));
+
+      /* The offset is formatted apart because xgettext cannot see past
+       * a G_GSIZE_FORMAT inside a translatable string.
+       */
       if (sc.problem != NULL)
         g_set_error (error, VQS_ARR_ERROR, VQS_ARR_ERROR_INVALID_RESPONSE,
-                     _("The answer is not valid JSON: %s at byte %" G_GSIZE_FORMAT "."),
-                     _(sc.problem), (gsize)(sc.p - sc.start));
+                     /* Translators: the first %s says what is wrong, the
+                      * second %s is a byte offset into the answer.
+                      */
+                     _("The answer is not valid JSON: %s at byte %s."),
+                     _(sc.problem), offset);
       else
         fail_shape (error, _("a page of a wanted list"));
       return NULL;
