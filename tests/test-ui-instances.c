@@ -162,9 +162,11 @@ test_row_test_success (UiFixture     *f,
   /* While it runs, a spinner stands in for the button. */
   g_assert_true (vqs_instance_row_get_testing (VQS_INSTANCE_ROW (row)));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "spinner");
+  g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (row_child (row, "test_spinner"))));
 
   ui_wait_for (row_idle, row, "the row's test");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "button");
+  g_assert_false (gtk_spinner_get_spinning (GTK_SPINNER (row_child (row, "test_spinner"))));
 
   expected = g_strdup_printf ("Connected to Sonarr %s in", VQS_FAKE_ARR_DEFAULT_SONARR_VERSION);
   wait_toast (f, expected);

@@ -36,6 +36,7 @@ struct _VqsInstanceRow
   GtkLabel           *status_label;
   GtkLabel           *subtitle_label;
   GtkButton          *test_button;
+  GtkSpinner         *test_spinner;
   GtkStack           *test_stack;
   GtkLabel           *time_label;
   GtkImage           *warning_image;
@@ -228,6 +229,8 @@ set_testing (VqsInstanceRow *self,
     return;
 
   self->testing = testing;
+  /* An idle GtkSpinner draws nothing, so it only spins while shown. */
+  gtk_spinner_set_spinning (self->test_spinner, testing);
   gtk_stack_set_visible_child_name (self->test_stack, testing ? "spinner" : "button");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.test", !testing);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TESTING]);
@@ -427,6 +430,7 @@ vqs_instance_row_class_init (VqsInstanceRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VqsInstanceRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, VqsInstanceRow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, VqsInstanceRow, test_button);
+  gtk_widget_class_bind_template_child (widget_class, VqsInstanceRow, test_spinner);
   gtk_widget_class_bind_template_child (widget_class, VqsInstanceRow, test_stack);
   gtk_widget_class_bind_template_child (widget_class, VqsInstanceRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, VqsInstanceRow, warning_image);
