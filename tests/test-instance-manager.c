@@ -17,6 +17,7 @@
 #include "vqs-fake-arr.h"
 #include "vqs-instance-manager.h"
 #include "vqs-instance-validate.h"
+#include "vqs-secret-store.h"
 
 #define GOOD_KEY  VQS_FAKE_ARR_DEFAULT_API_KEY
 #define WRONG_KEY "ffffffffffffffffffffffffffffffff"
@@ -574,6 +575,8 @@ test_drift_removals (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(VqsInstance) instance = NULL;
   g_autoptr(VqsDriftReport) drift = NULL;
+  g_autoptr(VqsDriftReport) after = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   gint64 profile;
 
   profile = vqs_fake_arr_add_profile (f->sonarr, "Ultra-HD");
@@ -584,6 +587,8 @@ test_drift_removals (Fixture       *f,
   vqs_fake_arr_remove_profile (f->sonarr, profile);
   vqs_fake_arr_remove_tag (f->sonarr, "old");
   vqs_fake_arr_set_profile_upgrade_allowed (f->sonarr, 4, FALSE);
+  vqs_fake_arr_set_profile_allowed (f->sonarr, 4, "HDTV-720p", TRUE);
+  vqs_fake_arr_remove_root_folder (f->sonarr, "/tv/");
 
   drift = check_drift (f, instance);
   g_assert_true (drift->drift_detected);
@@ -591,7 +596,19 @@ test_drift_removals (Fixture       *f,
                                "Quality profile 'Ultra-HD' removed"));
   g_assert_true (changes_have (drift->changes, VQS_DRIFT_CATEGORY_QUALITY_PROFILE,
                                "Quality profile 'HD-1080p': upgrades are no longer allowed"));
+  g_assert_true (changes_have (drift->changes, VQS_DRIFT_CATEGORY_QUALITY_PROFILE,
+                               "Quality profile 'HD-1080p': now allows HDTV-720p"));
+  g_assert_true (changes_have (drift->changes, VQS_DRIFT_CATEGORY_ROOT_FOLDER,
+                               "Root folder /tv/ removed"));
   g_assert_true (changes_have (drift->changes, VQS_DRIFT_CATEGORY_TAG, "Tag 'old' removed"));
+
+  /* Accepting makes the shrunken configuration the baseline. */
+  vqs_instance_manager_accept_drift_async (f->manager, instance, NULL, store_result_cb, &result);
+  g_assert_true (vqs_instance_manager_accept_drift_finish (f->manager, wait_result (&result),
+                                                           &error));
+  g_assert_no_error (error);
+  after = check_drift (f, instance);
+  g_assert_false (after->drift_detected);
 }
 
 static void
@@ -717,6 +734,77 @@ test_journal_entries (Fixture       *f,
   g_clear_pointer (&captured, g_ptr_array_unref);
 }
 
+static void
+count_keys_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  int *count = user_data;
+  g_autoptr(GError) error = NULL;
+  GList *items = secret_password_search_finish (result, &error);
+
+  g_assert_no_error (error);
+  *count = g_list_length (items);
+  g_list_free_full (items, g_object_unref);
+}
+
+/* How many API keys of ours the keyring holds, whatever instance. */
+static int
+count_keys (void)
+{
+  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  int count = -1;
+  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+
+  g_hash_table_insert (attributes, (gpointer)"version", (gpointer)VQS_SECRET_SCHEMA_VERSION);
+  secret_password_searchv (vqs_secret_get_schema (), attributes, SECRET_SEARCH_ALL, NULL,
+                           count_keys_cb, &count);
+  while (count < 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  return count;
+}
+
+/* A second manager on the same database knows nothing of the first one's
+ * instances, so its own checks pass and only the row fails (the name is
+ * unique in sqlite). The key it stored a moment before must go too.
+ */
+static void
+test_create_row_fails (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VqsInstance) first = NULL;
+  g_autoptr(VqsInstance) second = NULL;
+  g_autoptr(VqsInstanceStore) store = NULL;
+  g_autoptr(VqsInstanceManager) other = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  VqsInstanceChanges changes = VQS_INSTANCE_CHANGES_INIT;
+  int keys_before;
+
+  first = create (f, "Shared Name", "sonarr", f->sonarr_url, GOOD_KEY, &error);
+  g_assert_no_error (error);
+  keys_before = count_keys ();
+
+  store = vqs_instance_store_new (f->db_path);
+  other = vqs_instance_manager_new (store, f->secrets);
+  changes.name = "shared name";
+  changes.kind = "sonarr";
+  changes.url = f->sonarr_url;
+  changes.api_key = WRONG_KEY;
+  vqs_instance_manager_create_async (other, &changes, NULL, store_result_cb, &result);
+  second = vqs_instance_manager_create_finish (other, wait_result (&result), &error);
+  wait_idle (other);
+
+  g_assert_null (second);
+  g_assert_error (error, VQS_INSTANCE_ERROR, VQS_INSTANCE_ERROR_DUPLICATE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (other)), ==, 0);
+  g_assert_cmpint (count_keys (), ==, keys_before);
+}
+
 /* With no session bus there is no keyring: creating fails with a clear
  * keyring error and leaves no row behind. Runs in a subprocess so that
  * the bus address can be broken before anything connects.
@@ -780,6 +868,7 @@ main (int   argc,
   ADD ("create-healthy", test_create_healthy);
   ADD ("create-invalid", test_create_invalid);
   ADD ("create-duplicate", test_create_duplicate);
+  ADD ("create-row-fails", test_create_row_fails);
   ADD ("connection/unauthorized", test_connection_unauthorized);
   ADD ("connection/wrong-url-base", test_connection_wrong_url_base);
   ADD ("connection/wrong-application", test_connection_wrong_application);

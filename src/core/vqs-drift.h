@@ -22,6 +22,10 @@ G_BEGIN_DECLS
  */
 typedef struct _VqsDriftSnapshot VqsDriftSnapshot;
 
+/* APPLICATION is compared for completeness of stored baselines; through
+ * the manager a different application never gets this far, since the
+ * client reports it as VQS_ARR_ERROR_WRONG_APPLICATION first.
+ */
 typedef enum
 {
   VQS_DRIFT_CATEGORY_VERSION,

@@ -175,6 +175,20 @@ log_operation (const char   *operation,
                     error ? ": " : "", error ? error->message : "");
 }
 
+/* The instance was deleted while the caller still held it. */
+static void
+return_not_found (GTask      *task,
+                  const char *operation,
+                  gint64      instance_id)
+{
+  g_autoptr(GError) error =
+    g_error_new_literal (VQS_INSTANCE_ERROR, VQS_INSTANCE_ERROR_NOT_FOUND,
+                         _("This instance no longer exists."));
+
+  log_operation (operation, instance_id, error);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
 static GError *
 keyring_error (const GError *error)
 {
@@ -828,6 +842,7 @@ key_for_test_cb (GObject      *object,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
+      log_operation ("test-connection", vqs_instance_get_id (op->instance), error);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -1209,8 +1224,7 @@ vqs_instance_manager_update_async (VqsInstanceManager       *self,
 
   if (vqs_instance_manager_find_by_id (self, vqs_instance_get_id (instance)) != instance)
     {
-      g_task_return_new_error (task, VQS_INSTANCE_ERROR, VQS_INSTANCE_ERROR_NOT_FOUND,
-                               _("This instance no longer exists."));
+      return_not_found (task, "update", vqs_instance_get_id (instance));
       return;
     }
 
@@ -1313,8 +1327,7 @@ vqs_instance_manager_delete_async (VqsInstanceManager  *self,
 
   if (vqs_instance_manager_find_by_id (self, vqs_instance_get_id (instance)) != instance)
     {
-      g_task_return_new_error (task, VQS_INSTANCE_ERROR, VQS_INSTANCE_ERROR_NOT_FOUND,
-                               _("This instance no longer exists."));
+      return_not_found (task, "delete", vqs_instance_get_id (instance));
       return;
     }
 
