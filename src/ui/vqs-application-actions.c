@@ -39,21 +39,50 @@ about_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static gboolean
+manager_is_busy (VqsApplication *self)
+{
+  VqsInstanceManager *manager = vqs_application_get_manager (self);
+
+  return manager != NULL && vqs_instance_manager_get_busy_count (manager) > 0;
+}
+
+static void
+on_busy_count_changed_cb (VqsApplication *self,
+                          GParamSpec     *pspec,
+                          GObject        *manager)
+{
+  if (manager_is_busy (self))
+    return;
+
+  g_signal_handlers_disconnect_by_func (manager, on_busy_count_changed_cb, self);
+  g_application_quit (G_APPLICATION (self));
+}
+
 /* Windows are closed rather than destroyed, so each one saves its size
- * on the way out as it does when the user closes it.
+ * on the way out as it does when the user closes it. A save or delete
+ * still in flight (the key already in the keyring, the row not yet
+ * written) is allowed to finish before the process goes.
  */
 static void
 quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  GtkApplication *app = GTK_APPLICATION (user_data);
-  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (app));
+  VqsApplication *self = VQS_APPLICATION (user_data);
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
 
   for (const GList *l = windows; l != NULL; l = l->next)
     gtk_window_close (GTK_WINDOW (l->data));
 
-  g_application_quit (G_APPLICATION (app));
+  if (!manager_is_busy (self))
+    {
+      g_application_quit (G_APPLICATION (self));
+      return;
+    }
+
+  g_signal_connect_object (vqs_application_get_manager (self), "notify::busy-count",
+                           G_CALLBACK (on_busy_count_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 static const GActionEntry app_actions[] = {
