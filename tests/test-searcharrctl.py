@@ -5,13 +5,16 @@
 # searcharrctl against the real program, which the session bus starts from
 # a service file pointing at the build: every command with --json parsed,
 # the text output, the exit codes 0 to 4, the API key from a file, a pipe
-# and a terminal, and never in any process's argv.
+# and a terminal, and never in any process's argv; waiting for the app's
+# per-client limit on tests, and a hung server reported by the app rather
+# than by a client-side D-Bus timeout.
 #
 # usage: test-searcharrctl.py PROGRAM SEARCHARRCTL FAKE_ARR APP_ID SCHEMA_DIR
 
 import json
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -88,9 +91,13 @@ def check_usage(tap, ctl):
         result = ctl(command, '--help')
         tap.ok(result.returncode == 0 and 'Usage:' in result.stdout and '--json' in result.stdout,
                f'searcharrctl {command} --help', result.stdout + result.stderr)
+        if command in ('test', 'drift'):
+            tap.ok('--no-wait' in result.stdout, '  and it offers --no-wait', result.stdout)
     result = ctl('--help')
     tap.ok(result.returncode == 0 and 'last_connection_success' in result.stdout,
            'searcharrctl --help documents the JSON format')
+    tap.ok('--no-wait' in result.stdout and '10 connection tests' in result.stdout,
+           'searcharrctl --help documents the limit and --no-wait', result.stdout)
 
 
 def check_add(tap, ctl, session, url):
@@ -268,6 +275,74 @@ def check_remove(tap, ctl):
     tap.equal(result.returncode, 3, 'removing it again: exit 3')
 
 
+def add_instances(tap, ctl, url, names, *options):
+    for name in names:
+        result = ctl('add', '--name', name, '--kind', 'sonarr', '--url', url,
+                     '--rate-limit', '600', *options, stdin=KEY)
+        if result.returncode != 0:
+            return tap.ok(False, f'add {name!r}', result.stdout + result.stderr)
+    return tap.ok(True, 'the instance is added' if len(names) == 1
+                  else f'{len(names)} instances are added')
+
+
+def read_stderr_until(process, pattern, seconds):
+    """What the process wrote to stderr until @pattern matched, it ended
+    or @seconds passed."""
+    output = b''
+    deadline = time.monotonic() + seconds
+    fd = process.stderr.fileno()
+    while time.monotonic() < deadline and not re.search(pattern, output.decode(errors='replace')):
+        if select.select([fd], [], [], 0.5)[0]:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            output += chunk
+    return output.decode(errors='replace')
+
+
+def check_rate_limit(tap, ctl, url):
+    """The app allows each bus connection (each searcharrctl run) 10 tests
+    and drift checks a minute."""
+    add_instances(tap, ctl, url, [f'Room {n}' for n in range(2, 12)])
+    results = ctl.json('test', '--all', '--no-wait', status=1,
+                       description='test --all --no-wait of 11 instances')
+    results = results if isinstance(results, list) else []
+    tap.equal(len(results), 11, 'test --all --no-wait: 11 results')
+    tap.equal([r.get('success') for r in results], [True] * 10 + [False],
+              'the first 10 succeed, the 11th fails')
+    tap.equal(results[-1].get('error_name') if results else None, ERROR + 'RateLimited',
+              'the 11th names io.github.vibequality.Searcharr.Error.RateLimited')
+
+    # Without --no-wait the 11th test waits for the window: a minute, too
+    # long to sit through here, so the test ends it once it is waiting.
+    process = subprocess.Popen([ctl.program, 'test', '--all', '--json'],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        stderr = read_stderr_until(process, r'Waiting \d+ seconds?', 60)
+        match = re.search(r'Waiting (\d+) seconds?', stderr)
+        tap.ok(match is not None and 1 <= int(match.group(1)) <= 60,
+               'test --all without --no-wait prints how long it waits', stderr)
+        time.sleep(3)
+        tap.equal(process.poll(), None, '  and is still waiting 3 s later')
+    finally:
+        process.kill()
+        process.wait(10)
+
+
+def check_hung_server(tap, ctl, session):
+    """A server that never answers: the app gives up after 4 attempts of 3 s
+    and backoffs of 2, 4 and 8 s, about 26 s in all, later than D-Bus's
+    default of 25 s for a method call, so the app's own Timeout must come
+    back, not the client's "Timeout was reached"."""
+    url = session.start_fake('--fault', 'hang')
+    add_instances(tap, ctl, url, ['Hung server'], '--timeout', '3')
+    started = time.monotonic()
+    result = ctl.json('test', 'Hung server', status=1, description='test of a hung server')
+    tap.equal((result or {}).get('error_name'), ERROR + 'Timeout',
+              'the app reports io.github.vibequality.Searcharr.Error.Timeout')
+    tap.diag(f'the test took {time.monotonic() - started:.1f} s')
+
+
 def check_failed_activation(tap, ctl, session):
     session.stop_app()
     session.install_service(0, exec_line='/bin/false')
@@ -288,6 +363,8 @@ def body(tap, session, program):
     check_test(tap, ctl)
     check_drift(tap, ctl, session)
     check_remove(tap, ctl)
+    check_rate_limit(tap, ctl, url)
+    check_hung_server(tap, ctl, session)
     no_key_in_process_list(tap, 'at the end')
     check_failed_activation(tap, ctl, session)
 

@@ -32,6 +32,27 @@
 #define ERROR_PREFIX     "io.github.vibequality.Searcharr.Error."
 #define MAX_KEY_BYTES    4096
 
+/* How long the app may take for a network-bound call. Each request of its
+ * HTTP client makes up to 4 attempts (1 + 3 retries), each bounded by the
+ * instance's TimeoutSeconds, and may wait before an attempt for a slot of
+ * the instance's rate limit and for the backoff or the server's
+ * Retry-After, each at most a minute. A drift snapshot makes 4 requests
+ * (status, quality profiles, root folders, tags). The margin covers the
+ * keyring and the database.
+ */
+#define ATTEMPTS_PER_REQUEST    4
+#define MAX_PAUSES_SECONDS      (2 * 60)
+#define DEFAULT_TIMEOUT_SECONDS 300
+#define CALL_MARGIN_SECONDS     60
+#define SNAPSHOT_REQUESTS       4
+
+/* The app allows each bus connection 10 connection tests and drift
+ * checks in any 60 seconds; past that, it answers RateLimited and says
+ * how long to wait.
+ */
+#define MAX_RATE_WAIT_SECONDS   60
+#define MAX_RATE_WAITS          5
+
 enum {
   EXIT_OK          = 0,
   EXIT_FAILED      = 1,
@@ -48,6 +69,7 @@ typedef struct
   char               *bus_name;
   char               *root_path;
   gboolean            json;
+  gboolean            no_wait;
 } Ctl;
 
 static void
@@ -565,6 +587,119 @@ instance_proxy (Ctl         *ctl,
                                             ctl->bus_name, path, NULL, error);
 }
 
+/* Method calls give up after 25 s by default, but a connection test or a
+ * drift check of a slow or hung server legitimately takes longer: the
+ * client would report its own "Timeout was reached" instead of the app's
+ * answer (io.github.vibequality.Searcharr.Error.Timeout). The bound is
+ * what the app may take for @requests requests to @instance (see
+ * ATTEMPTS_PER_REQUEST); if the app goes away, the bus answers at once.
+ */
+static void
+allow_network_time (VqsDBusInstance1 *instance,
+                    guint             requests)
+{
+  guint timeout = vqs_dbus_instance1_get_timeout_seconds (instance);
+  gint64 seconds;
+
+  if (timeout == 0)
+    timeout = DEFAULT_TIMEOUT_SECONDS;
+
+  seconds = (gint64)requests * ATTEMPTS_PER_REQUEST * ((gint64)timeout + MAX_PAUSES_SECONDS)
+            + CALL_MARGIN_SECONDS;
+  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (instance),
+                                    (int)MIN (seconds * 1000, G_MAXINT));
+}
+
+/* Saving an API key may wait for the keyring, which can ask the user to
+ * unlock it: as long as that takes, without a timeout (G_MAXINT).
+ */
+static void
+allow_keyring_time (gpointer proxy)
+{
+  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (proxy), G_MAXINT);
+}
+
+typedef gboolean (*NetworkCall) (VqsDBusInstance1  *instance,
+                                 GVariant         **result,
+                                 GError           **error);
+
+static gboolean
+call_test_connection (VqsDBusInstance1  *instance,
+                      GVariant         **result,
+                      GError           **error)
+{
+  return vqs_dbus_instance1_call_test_connection_sync (instance, result, NULL, error);
+}
+
+static gboolean
+call_check_drift (VqsDBusInstance1  *instance,
+                  GVariant         **result,
+                  GError           **error)
+{
+  return vqs_dbus_instance1_call_check_drift_sync (instance, result, NULL, error);
+}
+
+static gboolean
+is_rate_limited (const GError *error)
+{
+  g_autofree char *name = g_dbus_error_get_remote_error (error);
+
+  return g_strcmp0 (name, ERROR_PREFIX "RateLimited") == 0;
+}
+
+/* The app's message ends in "Try again in N seconds." in the app's
+ * language; N is its only number.
+ */
+static guint
+rate_limit_wait_seconds (const GError *error)
+{
+  const char *digits = error->message + strcspn (error->message, "0123456789");
+  guint64 seconds = MAX_RATE_WAIT_SECONDS;
+
+  if (*digits != '\0')
+    seconds = g_ascii_strtoull (digits, NULL, 10);
+
+  return (guint)CLAMP (seconds, 1, MAX_RATE_WAIT_SECONDS);
+}
+
+/* Calls @call; when the app's per-client limit refuses it, waits as long
+ * as the app says and tries again, so that a cron job testing many
+ * instances gets through. --no-wait reports the refusal instead.
+ */
+static gboolean
+call_waiting_for_rate_limit (Ctl               *ctl,
+                             VqsDBusInstance1  *instance,
+                             NetworkCall        call,
+                             GVariant         **result,
+                             GError           **error)
+{
+  for (guint waits = 0; ; waits++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      guint seconds;
+
+      if (call (instance, result, &local_error))
+        return TRUE;
+
+      if (ctl->no_wait || waits == MAX_RATE_WAITS || !is_rate_limited (local_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+
+      seconds = rate_limit_wait_seconds (local_error);
+      g_printerr ("searcharrctl: ");
+      g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                               "Waiting %u second for the app’s limit on connection tests "
+                               "and drift checks…\n",
+                               "Waiting %u seconds for the app’s limit on connection tests "
+                               "and drift checks…\n",
+                               seconds),
+                  seconds);
+      g_usleep (seconds * G_USEC_PER_SEC);
+    }
+}
+
 static gboolean
 is_number (const char *str)
 {
@@ -972,6 +1107,7 @@ run_add (Ctl   *ctl,
   if ((status = ctl_connect (ctl)) != EXIT_OK)
     return status;
 
+  allow_keyring_time (ctl->manager);
   if (!vqs_dbus_manager1_call_create_instance_sync (ctl->manager, g_variant_builder_end (&builder),
                                                     key_fd_list, &path, NULL, NULL, &error))
     return report_error (ctl, error, 0, NULL);
@@ -1018,6 +1154,7 @@ run_edit (Ctl   *ctl,
   if (instance == NULL)
     return report_error (ctl, error, 0, NULL);
 
+  allow_keyring_time (instance);
   if (!vqs_dbus_instance1_call_update_sync (instance, g_variant_builder_end (&builder),
                                             key_fd_list, NULL, NULL, &error))
     return report_error (ctl, error, 0, NULL);
@@ -1151,9 +1288,9 @@ lookup_string (GVariant   *dict,
   return value;
 }
 
-/* Tests one instance. With --all, a D-Bus error (the per-caller limit,
- * for example) becomes a failed result so that the others still run;
- * alone, it is reported as an error.
+/* Tests one instance. With --all, a D-Bus error (the per-caller limit
+ * with --no-wait, for example) becomes a failed result so that the
+ * others still run; alone, it is reported as an error.
  */
 static void
 test_instance (Ctl              *ctl,
@@ -1169,7 +1306,8 @@ test_instance (Ctl              *ctl,
   gboolean success = FALSE;
   guint32 time_ms = 0;
 
-  if (!vqs_dbus_instance1_call_test_connection_sync (instance, &result, NULL, &error))
+  allow_network_time (instance, 1);
+  if (!call_waiting_for_rate_limit (ctl, instance, call_test_connection, &result, &error))
     {
       if (!all)
         {
@@ -1217,9 +1355,15 @@ test_instance (Ctl              *ctl,
 }
 
 static gboolean all_option;
+static gboolean no_wait_option;
+
+static const char no_wait_text[] =
+  N_("Report the app’s limit on tests and drift checks instead of waiting for it");
 
 static const GOptionEntry test_entries[] = {
   { "all", 0, 0, G_OPTION_ARG_NONE, &all_option, N_("Test every instance"), NULL },
+  { "no-wait", 0, 0, G_OPTION_ARG_NONE, &no_wait_option,
+    no_wait_text, NULL },
   { NULL }
 };
 
@@ -1282,6 +1426,8 @@ static gboolean accept_option;
 static const GOptionEntry drift_entries[] = {
   { "accept", 0, 0, G_OPTION_ARG_NONE, &accept_option,
     N_("Make the live configuration the new baseline"), NULL },
+  { "no-wait", 0, 0, G_OPTION_ARG_NONE, &no_wait_option,
+    no_wait_text, NULL },
   { NULL }
 };
 
@@ -1357,6 +1503,7 @@ accept_drift (Ctl              *ctl,
 {
   g_autoptr(GError) error = NULL;
 
+  allow_network_time (instance, SNAPSHOT_REQUESTS);
   if (!vqs_dbus_instance1_call_accept_drift_sync (instance, NULL, &error))
     return report_error (ctl, error, 0, NULL);
 
@@ -1403,7 +1550,8 @@ run_drift (Ctl   *ctl,
   if (accept_option)
     return accept_drift (ctl, instance);
 
-  if (!vqs_dbus_instance1_call_check_drift_sync (instance, &report, NULL, &error))
+  allow_network_time (instance, SNAPSHOT_REQUESTS);
+  if (!call_waiting_for_rate_limit (ctl, instance, call_check_drift, &report, &error))
     return report_error (ctl, error, 0, NULL);
 
   if (ctl->json)
@@ -1462,8 +1610,15 @@ static const char help_text[] =
      "                            Add an instance\n"
      "  edit NAME|ID [options]    Change an instance\n"
      "  remove NAME|ID            Remove an instance\n"
-     "  test NAME|ID|--all        Test connections\n"
-     "  drift [--accept] NAME|ID  Check or accept configuration drift\n"
+     "  test [--no-wait] NAME|ID|--all\n"
+     "                            Test connections\n"
+     "  drift [--accept] [--no-wait] NAME|ID\n"
+     "                            Check or accept configuration drift\n"
+     "\n"
+     "The app allows each client 10 connection tests and drift checks a\n"
+     "minute. Past that, test and drift wait as long as the app asks (at most\n"
+     "a minute at a time, with a note on standard error) and try again;\n"
+     "with --no-wait they report the error RateLimited instead.\n"
      "\n"
      "Every command takes --help and --json. The API key is read from\n"
      "--api-key-file FILE or from standard input, never from the command line,\n"
@@ -1553,6 +1708,7 @@ main (int   argc,
 
   ctl = ctl_new ();
   ctl->json = json_option;
+  ctl->no_wait = no_wait_option;
   status = command->run (ctl, argc, argv);
 
   settings_options_clear ();
