@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "vqs-arr-client.h"
+#include "vqs-arr-parse-private.h"
 #include "vqs-fake-arr.h"
 
 #define KEY       VQS_FAKE_ARR_DEFAULT_API_KEY
@@ -356,6 +357,76 @@ test_properties (void)
 
   vqs_arr_client_set_base_url (client, "https://host/radarr");
   g_assert_cmpstr (vqs_arr_client_get_base_url (client), ==, "https://host/radarr");
+}
+
+static guint
+uint_default (GObject    *object,
+              const char *property)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (object), property);
+
+  g_assert_nonnull (pspec);
+  g_assert_true (G_IS_PARAM_SPEC_UINT (pspec));
+  return G_PARAM_SPEC_UINT (pspec)->default_value;
+}
+
+static void
+test_defaults (void)
+{
+  g_autoptr(VqsArrClient) client = vqs_arr_client_new (VQS_ARR_KIND_SONARR, "http://nas:8989",
+                                                       KEY);
+  GObject *object = G_OBJECT (client);
+  guint initial_ms, max_ms;
+
+  /* The values documented in vqs-arr-client.h. */
+  g_assert_cmpuint (vqs_arr_client_get_timeout_seconds (client), ==, 30);
+  g_assert_cmpuint (vqs_arr_client_get_max_retries (client), ==, 3);
+  g_assert_cmpuint (vqs_arr_client_get_rate_limit_per_minute (client), ==, 60);
+  g_assert_true (vqs_arr_client_get_verify_tls (client));
+
+  /* The retry delays have no C getter, but readable properties. */
+  g_object_get (client,
+                "retry-initial-delay-ms", &initial_ms,
+                "retry-max-delay-ms", &max_ms,
+                NULL);
+  g_assert_cmpuint (initial_ms, ==, 2000);
+  g_assert_cmpuint (max_ms, ==, 10000);
+
+  /* The property defaults say the same as a new client. */
+  g_assert_cmpuint (uint_default (object, "timeout-seconds"), ==, 30);
+  g_assert_cmpuint (uint_default (object, "max-retries"), ==, 3);
+  g_assert_cmpuint (uint_default (object, "rate-limit-per-minute"), ==, 60);
+  g_assert_cmpuint (uint_default (object, "retry-initial-delay-ms"), ==, 2000);
+  g_assert_cmpuint (uint_default (object, "retry-max-delay-ms"), ==, 10000);
+}
+
+static void
+test_default_retry_delay (void)
+{
+  g_autoptr(VqsFakeArr) fake = vqs_fake_arr_new (VQS_ARR_KIND_SONARR, NULL, NULL);
+  g_autoptr(VqsArrClient) client = NULL;
+  g_autoptr(VqsSystemStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  vqs_fake_arr_listen (fake, 0, FALSE, &error);
+  g_assert_no_error (error);
+  url = vqs_fake_arr_get_url (fake);
+
+  /* The stored default is also the one in use: a fresh client, limited
+   * to one retry only, waits the default 2 s before it, longer than the
+   * default rate limit's 1 s slot would. The suite's one slow case.
+   */
+  client = vqs_arr_client_new (VQS_ARR_KIND_SONARR, url, KEY);
+  vqs_arr_client_set_max_retries (client, 1);
+  vqs_fake_arr_set_fault (fake, VQS_FAKE_FAULT_503, 1);
+
+  status = get_status (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status->app_name, ==, "Sonarr");
+  g_assert_cmpuint (vqs_fake_arr_get_request_count (fake), ==, 2);
+  g_assert_cmpint (request_gap (fake, 1), >=, 1900 * 1000);
+  g_assert_cmpint (request_gap (fake, 1), <, 10 * G_USEC_PER_SEC);
 }
 
 static void
@@ -1248,6 +1319,78 @@ test_body_cap (void)
   fixture_clear (&f);
 }
 
+/* Off-main-thread parsing */
+
+typedef struct
+{
+  gint64 last_us;
+  gint64 max_gap_us;
+  guint  ticks;
+} Heartbeat;
+
+static gboolean
+heartbeat_cb (gpointer user_data)
+{
+  Heartbeat *heartbeat = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  heartbeat->max_gap_us = MAX (heartbeat->max_gap_us, now - heartbeat->last_us);
+  heartbeat->last_us = now;
+  heartbeat->ticks++;
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_threaded_parse (void)
+{
+  const guint records = 5000;
+  Fixture f;
+  Heartbeat heartbeat = { 0 };
+  g_autoptr(VqsWantedPage) small = NULL;
+  g_autoptr(VqsWantedPage) page = NULL;
+  g_autoptr(GError) error = NULL;
+  GThread *parse_thread;
+  guint heartbeat_id;
+
+  fixture_init (&f, VQS_ARR_KIND_SONARR, NULL);
+  vqs_fake_arr_set_wanted_counts (f.fake, records, 0);
+
+  /* The control: a small page is parsed right here. */
+  small = get_wanted_page (f.client, VQS_WANTED_MISSING, 1, 10, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (small->items->len, ==, 10);
+  g_assert_true (_vqs_arr_client_get_last_parse_thread_for_testing () == g_thread_self ());
+
+  /* A page of 5000 episodes, well over the 256 KiB threshold, while the
+   * main loop keeps ticking every 5 ms.
+   */
+  heartbeat.last_us = g_get_monotonic_time ();
+  heartbeat_id = g_timeout_add (5, heartbeat_cb, &heartbeat);
+  page = get_wanted_page (f.client, VQS_WANTED_MISSING, 1, records, NULL, NULL, &error);
+  heartbeat_cb (&heartbeat);
+  g_source_remove (heartbeat_id);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (page->total_records, ==, records);
+  g_assert_cmpuint (page->items->len, ==, records);
+  g_assert_cmpint (g_array_index (page->items, VqsWantedItem, 0).id, ==,
+                   vqs_fake_arr_get_wanted_id (f.fake, FALSE, 0));
+  g_assert_cmpint (g_array_index (page->items, VqsWantedItem, records - 1).id, ==,
+                   vqs_fake_arr_get_wanted_id (f.fake, FALSE, records - 1));
+
+  /* Proved by where it ran, not by how long the loop stalled. */
+  parse_thread = _vqs_arr_client_get_last_parse_thread_for_testing ();
+  g_assert_nonnull (parse_thread);
+  g_assert_true (parse_thread != g_thread_self ());
+
+  /* Information only: the gaps depend on the machine. */
+  g_test_message ("largest main-loop gap during the %u-record page: %.1f ms (%u ticks)",
+                  records, heartbeat.max_gap_us / 1000.0, heartbeat.ticks);
+
+  fixture_clear (&f);
+}
+
 static void
 test_retries (void)
 {
@@ -1319,6 +1462,36 @@ test_retry_after (void)
   vqs_fake_arr_set_fault (f.fake, VQS_FAKE_FAULT_429, 1);
   g_clear_error (&error);
   error = status_fails_with (&f, VQS_ARR_ERROR_RATE_LIMITED, 1);
+
+  fixture_clear (&f);
+}
+
+static void
+test_retry_backoff_cap (void)
+{
+  static const gint64 expected_ms[] = { 50, 100, 100, 100, 100, 100 };
+  Fixture f;
+  g_autoptr(GError) error = NULL;
+
+  /* The delay doubles from 50 ms up to the 100 ms cap and stays there.
+   * Six retries rather than four: uncapped, the gaps would grow to 800
+   * and 1600 ms, so the loose upper bound catches a missing cap without
+   * timing anything tightly.
+   */
+  fixture_init (&f, VQS_ARR_KIND_SONARR, NULL);
+  vqs_arr_client_set_retry_delays (f.client, 50, 100);
+  vqs_arr_client_set_max_retries (f.client, G_N_ELEMENTS (expected_ms));
+  vqs_fake_arr_set_fault (f.fake, VQS_FAKE_FAULT_503, -1);
+
+  error = status_fails_with (&f, VQS_ARR_ERROR_STARTING_UP, G_N_ELEMENTS (expected_ms) + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (expected_ms); i++)
+    {
+      gint64 gap = request_gap (f.fake, i + 1);
+
+      g_test_message ("gap %u: %" G_GINT64_FORMAT " us", i + 1, gap);
+      g_assert_cmpint (gap, >=, expected_ms[i] * 1000);
+      g_assert_cmpint (gap, <, G_USEC_PER_SEC);
+    }
 
   fixture_clear (&f);
 }
@@ -1584,6 +1757,37 @@ test_rate_limit (void)
   fixture_clear (&f);
 }
 
+static void
+test_rate_limit_retries (void)
+{
+  const gint64 interval_us = 500 * 1000;
+  Fixture f;
+  g_autoptr(VqsSystemStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Every retry takes a slot of its own: with retry delays far below the
+   * 500 ms interval of 120 requests a minute, it is the limiter that
+   * spaces the three attempts. Same 15% slack as above.
+   */
+  fixture_init (&f, VQS_ARR_KIND_SONARR, NULL);
+  vqs_arr_client_set_rate_limit_per_minute (f.client, 120);
+  vqs_arr_client_set_retry_delays (f.client, 10, 20);
+  vqs_arr_client_set_max_retries (f.client, 2);
+  vqs_fake_arr_set_fault (f.fake, VQS_FAKE_FAULT_503, 2);
+
+  status = get_status (f.client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status->app_name, ==, "Sonarr");
+  g_assert_cmpuint (vqs_fake_arr_get_request_count (f.fake), ==, 3);
+  for (guint i = 1; i < 3; i++)
+    {
+      g_assert_cmpstr (request_at (f.fake, i)->path, ==, "/api/v3/system/status");
+      g_assert_cmpint (request_gap (f.fake, i), >=, interval_us * 85 / 100);
+    }
+
+  fixture_clear (&f);
+}
+
 /* Log capture: the key must never reach a log line or an error */
 
 static GLogWriterOutput
@@ -1723,6 +1927,8 @@ main (int   argc,
   g_log_set_writer_func (capture_writer, NULL, NULL);
 
   g_test_add_func ("/vqs/arr-client/properties", test_properties);
+  g_test_add_func ("/vqs/arr-client/defaults", test_defaults);
+  g_test_add_func ("/vqs/arr-client/defaults/retry-delay", test_default_retry_delay);
   g_test_add_func ("/vqs/arr-client/invalid-base-url", test_invalid_base_url);
   g_test_add_func ("/vqs/arr-client/status", test_status);
   g_test_add_func ("/vqs/arr-client/url-base", test_url_base);
@@ -1748,6 +1954,7 @@ main (int   argc,
   g_test_add_func ("/vqs/arr-client/errors/key-redacted", test_key_redacted);
   g_test_add_func ("/vqs/arr-client/errors/wrong-application", test_wrong_application);
   g_test_add_func ("/vqs/arr-client/errors/body-cap", test_body_cap);
+  g_test_add_func ("/vqs/arr-client/threaded-parse", test_threaded_parse);
   g_test_add_func ("/vqs/arr-client/errors/connection-refused", test_connection_refused);
   g_test_add_func ("/vqs/arr-client/errors/timeout", test_timeout);
   g_test_add_func ("/vqs/arr-client/errors/redirect", test_redirect);
@@ -1755,9 +1962,11 @@ main (int   argc,
   g_test_add_func ("/vqs/arr-client/retries", test_retries);
   g_test_add_func ("/vqs/arr-client/retries/then-success", test_retry_then_success);
   g_test_add_func ("/vqs/arr-client/retries/retry-after", test_retry_after);
+  g_test_add_func ("/vqs/arr-client/retries/backoff-cap", test_retry_backoff_cap);
   g_test_add_func ("/vqs/arr-client/cancel/hanging", test_cancel_hanging);
   g_test_add_func ("/vqs/arr-client/cancel/waiting", test_cancel_waiting);
   g_test_add_func ("/vqs/arr-client/rate-limit", test_rate_limit);
+  g_test_add_func ("/vqs/arr-client/rate-limit/retries", test_rate_limit_retries);
   g_test_add_func ("/vqs/arr-client/no-key-in-logs", test_no_key_in_logs);
 
   ret = g_test_run ();

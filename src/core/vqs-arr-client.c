@@ -1018,6 +1018,17 @@ parse_job_free (ParseJob *job)
   g_free (job);
 }
 
+/* The thread of the last parse, for the tests only: they compare it
+ * with a live thread and never use it otherwise.
+ */
+static GThread *last_parse_thread;
+
+GThread *
+_vqs_arr_client_get_last_parse_thread_for_testing (void)
+{
+  return g_atomic_pointer_get (&last_parse_thread);
+}
+
 static void
 parse_job_run (GTask        *task,
                gpointer      source_object,
@@ -1030,6 +1041,7 @@ parse_job_run (GTask        *task,
   gsize len;
   const char *data = g_bytes_get_data (job->body, &len);
 
+  g_atomic_pointer_set (&last_parse_thread, g_thread_self ());
   result = job->parse (data, len, job->parse_data, &error);
 
   /* The JSON text is dropped as soon as the compact models exist. */

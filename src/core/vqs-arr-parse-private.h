@@ -84,4 +84,9 @@ gboolean         _vqs_arr_parse_timestamp        (const char     *str,
 int              _vqs_arr_compare_versions       (const char     *a,
                                                   const char     *b);
 
+/* For the tests: the thread on which the client ran its last parse, or
+ * NULL. Only to compare with g_thread_self () of a live thread.
+ */
+GThread         *_vqs_arr_client_get_last_parse_thread_for_testing (void);
+
 G_END_DECLS
