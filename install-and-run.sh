@@ -12,5 +12,9 @@ if [ ! -f _build-app/build.ninja ]; then
 fi
 meson install -C _build-app
 
+# ~/.local/share is where GLib looks by default, but not when XDG_DATA_HOME
+# points elsewhere: name the prefix explicitly so the schema, icons and
+# translations are always found.
 export PATH="$prefix/bin:$PATH"
+export XDG_DATA_DIRS="$prefix/share:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}"
 exec vibe-quality-searcharr "$@"
