@@ -413,40 +413,6 @@ list_empty (gpointer data)
   return g_list_model_get_n_items (G_LIST_MODEL (f->manager)) == 0;
 }
 
-/* GTK 4.8 has no public way to send a key press; the row's own shortcut
- * for Delete is looked up among its controllers and activated instead.
- */
-static void
-activate_delete_key (GtkWidget *row)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (row);
-  g_autoptr(GtkShortcutTrigger) delete_key = gtk_shortcut_trigger_parse_string ("Delete");
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-      guint n;
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-
-      n = g_list_model_get_n_items (G_LIST_MODEL (controller));
-      for (guint j = 0; j < n; j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-
-          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), delete_key))
-            {
-              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
-                                                           0, row, NULL));
-              return;
-            }
-        }
-    }
-
-  g_assert_not_reached ();
-}
-
 static void
 test_delete (UiFixture     *f,
              gconstpointer  data)
@@ -481,7 +447,7 @@ test_delete (UiFixture     *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->manager)), ==, 1);
 
   /* This time through the Delete key binding of the focused row. */
-  activate_delete_key (ui_get_row (f, 0));
+  ui_activate_shortcut (ui_get_row (f, 0), "Delete");
   dialog = ui_wait_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
   ui_wait_for (list_empty, f, "the instance to go");
@@ -553,6 +519,317 @@ test_live_updates (UiFixture     *f,
   g_assert_true (gtk_widget_has_css_class (row_child (row, "status_label"), "error"));
 }
 
+static GtkWidget *
+row_for (UiFixture   *f,
+         VqsInstance *instance)
+{
+  GtkWidget *row;
+
+  for (guint i = 0; (row = ui_get_row (f, i)) != NULL; i++)
+    {
+      if (vqs_instance_row_get_instance (VQS_INSTANCE_ROW (row)) == instance)
+        return row;
+    }
+
+  g_error ("No row shows “%s”", vqs_instance_get_name (instance));
+}
+
+static VqsInstance *
+create_with_timeout (UiFixture  *f,
+                     const char *name,
+                     const char *url,
+                     int         timeout_seconds)
+{
+  VqsInstanceChanges changes = VQS_INSTANCE_CHANGES_INIT;
+
+  changes.name = name;
+  changes.kind = "sonarr";
+  changes.url = url;
+  changes.api_key = UI_GOOD_KEY;
+  changes.verify_tls = TRUE;
+  changes.timeout_seconds = timeout_seconds;
+  changes.rate_limit_per_minute = 600;
+
+  return ui_create_instance_with (f, &changes);
+}
+
+/* What a person sees of a row's test: the button, or a spinning spinner. */
+static void
+assert_row_testing (GtkWidget *row,
+                    gboolean   testing)
+{
+  GtkStack *stack = GTK_STACK (row_child (row, "test_stack"));
+  GtkSpinner *spinner = GTK_SPINNER (row_child (row, "test_spinner"));
+
+  g_assert_cmpint (vqs_instance_row_get_testing (VQS_INSTANCE_ROW (row)), ==, testing);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, testing ? "spinner" : "button");
+  g_assert_cmpint (gtk_spinner_get_spinning (spinner), ==, testing);
+}
+
+typedef struct
+{
+  VqsFakeArr *server;
+  guint       count;
+} RequestWait;
+
+static gboolean
+request_arrived (gpointer data)
+{
+  RequestWait *wait = data;
+
+  return vqs_fake_arr_get_request_count (wait->server) > wait->count;
+}
+
+/* Long enough that the other row's test surely ends first, even on a
+ * slow machine; the test waits for this once.
+ */
+#define STUCK_TIMEOUT_SECONDS 4
+
+/* Each row runs its own test: while one waits for a server that never
+ * answers, another row can still be tested, and gets its own answer.
+ */
+static void
+test_rows_test_independently (UiFixture     *f,
+                              gconstpointer  data)
+{
+  g_autoptr(VqsFakeArr) stuck_server = NULL;
+  g_autofree char *stuck_url = NULL;
+  g_autofree char *connected = NULL;
+  g_autofree char *within = NULL;
+  g_autoptr(GError) error = NULL;
+  VqsInstance *stuck;
+  VqsInstance *quick;
+  GtkWidget *stuck_row;
+  GtkWidget *quick_row;
+  GtkWidget *stuck_status;
+  RequestWait wait;
+
+  stuck_server = vqs_fake_arr_new (VQS_ARR_KIND_SONARR, VQS_FAKE_ARR_DEFAULT_SONARR_VERSION,
+                                   UI_GOOD_KEY);
+  g_assert_true (vqs_fake_arr_listen (stuck_server, 0, FALSE, &error));
+  g_assert_no_error (error);
+  stuck_url = vqs_fake_arr_get_url (stuck_server);
+
+  /* Both servers answer at first, so both instances start healthy. */
+  stuck = create_with_timeout (f, "Stuck", stuck_url, STUCK_TIMEOUT_SECONDS);
+  quick = create_with_timeout (f, "Quick", f->sonarr_url, 5);
+  g_assert_true (vqs_instance_get_is_healthy (stuck));
+  g_assert_true (vqs_instance_get_is_healthy (quick));
+  stuck_row = row_for (f, stuck);
+  quick_row = row_for (f, quick);
+  stuck_status = row_child (stuck_row, "status_label");
+
+  /* Then the first one stops answering, and its row starts a test. */
+  vqs_fake_arr_set_fault (stuck_server, VQS_FAKE_FAULT_HANG, -1);
+  wait = (RequestWait) { stuck_server, vqs_fake_arr_get_request_count (stuck_server) };
+  ui_click (row_child (stuck_row, "test_button"));
+  assert_row_testing (stuck_row, TRUE);
+  ui_wait_for (request_arrived, &wait, "the test request to reach the hanging server");
+
+  /* The other row's button is still there and works. */
+  assert_row_testing (quick_row, FALSE);
+  ui_click (row_child (quick_row, "test_button"));
+  assert_row_testing (quick_row, TRUE);
+  ui_wait_for (row_idle, quick_row, "the quick row's test");
+  assert_row_testing (quick_row, FALSE);
+  connected = g_strdup_printf ("Connected to Sonarr %s in", VQS_FAKE_ARR_DEFAULT_SONARR_VERSION);
+  wait_toast (f, connected);
+  g_assert_true (ui_label_shows (row_child (quick_row, "status_label"), "Healthy"));
+
+  /* Meanwhile the first row is still waiting, spinner spinning, and
+   * still shows what it knew before.
+   */
+  assert_row_testing (stuck_row, TRUE);
+  g_assert_true (ui_label_shows (stuck_status, "Healthy"));
+
+  /* Until its own timeout ends the test, with the sentence that says so. */
+  ui_wait_for (row_idle, stuck_row, "the hanging test to time out");
+  assert_row_testing (stuck_row, FALSE);
+  within = g_strdup_printf ("within %d seconds", STUCK_TIMEOUT_SECONDS);
+  g_assert_true (ui_label_shows (stuck_status, "did not answer"));
+  g_assert_true (ui_label_shows (stuck_status, within));
+  g_assert_true (gtk_widget_has_css_class (stuck_status, "error"));
+  g_assert_false (vqs_instance_get_is_healthy (stuck));
+  wait_toast (f, "Could not connect to “Stuck”");
+
+  /* The quick one kept its own result. */
+  g_assert_true (vqs_instance_get_is_healthy (quick));
+  g_assert_true (ui_label_shows (row_child (quick_row, "status_label"), "Healthy"));
+}
+
+static GtkAdjustment *
+list_vadjustment (UiFixture *f)
+{
+  GtkWidget *scrolled = ui_child (f->window, VQS_TYPE_WINDOW, "scrolled_window");
+
+  return gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+}
+
+/* Lets layout run until the adjustment has stayed the same for a while
+ * (several frames), so that what is read afterwards is what a person
+ * would see.
+ */
+static void
+settle (GtkAdjustment *adjustment)
+{
+  double last[3] = { -1, -1, -1 };
+  guint stable = 0;
+
+  for (guint i = 0; stable < 5; i++)
+    {
+      double now[3] = {
+        gtk_adjustment_get_value (adjustment),
+        gtk_adjustment_get_upper (adjustment),
+        gtk_adjustment_get_page_size (adjustment),
+      };
+
+      g_assert_cmpuint (i, <, 500);
+      stable = memcmp (now, last, sizeof now) == 0 ? stable + 1 : 0;
+      memcpy (last, now, sizeof now);
+      ui_spin (20);
+    }
+}
+
+/* The window gets its default size less the few pixels of its
+ * client-side border.
+ */
+static gboolean
+window_sized (gpointer data)
+{
+  GtkWidget *window = data;
+
+  return gtk_widget_get_mapped (window) &&
+         gtk_widget_get_width (window) >= 960 && gtk_widget_get_height (window) >= 660;
+}
+
+/* Where @row is in the list's content, which does not move as it scrolls. */
+static void
+row_extent (GtkWidget *row,
+            double    *top,
+            double    *bottom)
+{
+  GtkWidget *content = gtk_widget_get_parent (gtk_widget_get_parent (row));
+  double x;
+
+  g_assert_true (gtk_widget_translate_coordinates (row, content, 0, 0, &x, top));
+  *bottom = *top + gtk_widget_get_height (row);
+}
+
+/* The first row that lies wholly in the viewport. */
+static GtkWidget *
+first_visible_row (UiFixture *f,
+                   double     value,
+                   double     page_size)
+{
+  GtkWidget *row;
+
+  for (guint i = 0; (row = ui_get_row (f, i)) != NULL; i++)
+    {
+      double top, bottom;
+
+      row_extent (row, &top, &bottom);
+      if (top >= value && bottom <= value + page_size)
+        return row;
+    }
+
+  g_error ("No row lies in the viewport");
+}
+
+static void
+result_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static gboolean
+got_result (gpointer data)
+{
+  return *(GAsyncResult **)data != NULL;
+}
+
+#define SCROLL_INSTANCES 15
+
+/* Changes that arrive while the user looks at the middle of a long list
+ * (from the bus, a background test or a dialog) leave the view where it
+ * is: a renamed row in view, and a row deleted below the view.
+ */
+static void
+test_scroll_position_kept (UiFixture     *f,
+                           gconstpointer  data)
+{
+  VqsInstanceChanges changes = VQS_INSTANCE_CHANGES_INIT;
+  GtkAdjustment *adjustment;
+  g_autoptr(VqsInstance) oldest = NULL;
+  GtkWidget *renamed_row;
+  GtkWidget *label;
+  double value, upper, page_size, top, bottom;
+  gboolean done = FALSE;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < SCROLL_INSTANCES; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Instance %02u", i);
+      VqsInstance *instance = ui_create_instance (f, name, "sonarr", f->sonarr_url,
+                                                  UI_GOOD_KEY, TRUE);
+
+      if (i == 0)
+        oldest = g_object_ref (instance);
+    }
+
+  /* A window takes its default size only when it is first shown: this
+   * test looks at the list through a new one of a realistic size.
+   */
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  f->window = vqs_window_new_with_manager (ui_get_application (), f->manager);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (f->window));
+  ui_wait_for (window_sized, f->window, "the window to take its size");
+  adjustment = list_vadjustment (f);
+  settle (adjustment);
+
+  upper = gtk_adjustment_get_upper (adjustment);
+  page_size = gtk_adjustment_get_page_size (adjustment);
+  g_assert_cmpfloat (page_size, >, 300);
+  g_assert_cmpfloat (upper, >, 2 * page_size);
+
+  gtk_adjustment_set_value (adjustment, (upper - page_size) / 2);
+  settle (adjustment);
+  value = gtk_adjustment_get_value (adjustment);
+  g_assert_cmpfloat_with_epsilon (value, (upper - page_size) / 2, 1);
+
+  /* Rename the first row in view, as the bus would. */
+  renamed_row = first_visible_row (f, value, page_size);
+  label = row_child (renamed_row, "name_label");
+  changes.name = "Renamed In View";
+  vqs_instance_manager_update_async (f->manager,
+                                     vqs_instance_row_get_instance (VQS_INSTANCE_ROW (renamed_row)),
+                                     &changes, NULL, update_done_cb, &done);
+  ui_wait_for (flag_set, &done, "the update");
+  ui_wait_idle (f->manager);
+  wait_label (label, "Renamed In View");
+  settle (adjustment);
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (adjustment), value, 0.5);
+  g_assert_true (first_visible_row (f, value, page_size) == renamed_row);
+
+  /* Delete the oldest instance: the last row, wholly below the view. */
+  row_extent (row_for (f, oldest), &top, &bottom);
+  g_assert_cmpfloat (top, >=, value + page_size);
+  vqs_instance_manager_delete_async (f->manager, oldest, NULL, result_cb, &result);
+  ui_wait_for (got_result, &result, "the delete");
+  g_assert_true (vqs_instance_manager_delete_finish (f->manager, result, &error));
+  g_assert_no_error (error);
+  ui_wait_idle (f->manager);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->manager)), ==,
+                    SCROLL_INSTANCES - 1);
+  settle (adjustment);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), <, upper);
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (adjustment), value, 0.5);
+  g_assert_true (first_visible_row (f, value, page_size) == renamed_row);
+}
+
 static void
 test_relative_time (void)
 {
@@ -603,6 +880,8 @@ main (int   argc,
   ADD ("drift-cancelled-on-close", test_drift_cancelled_on_close);
   ADD ("delete", test_delete);
   ADD ("live-updates", test_live_updates);
+  ADD ("rows-test-independently", test_rows_test_independently);
+  ADD ("scroll-position-kept", test_scroll_position_kept);
   g_test_add_func ("/vqs/ui/instances/relative-time", test_relative_time);
 
 #undef ADD

@@ -357,10 +357,195 @@ test_edit (UiFixture     *f,
   g_assert_false (save_sensitive (dialog));
 }
 
+static gboolean
+request_arrived (gpointer data)
+{
+  return vqs_fake_arr_get_request_count (data) > 0;
+}
+
+static gboolean
+manager_idle (gpointer data)
+{
+  return vqs_instance_manager_get_busy_count (data) == 0;
+}
+
+static gboolean
+no_dialog (gpointer data)
+{
+  return ui_find_toplevel (VQS_TYPE_INSTANCE_DIALOG) == NULL;
+}
+
+/* Well below the timeout of the instance being tried, so that only a
+ * cancelled request can end the work in time.
+ */
+#define HANG_TIMEOUT_SECONDS 30
+#define CANCEL_LIMIT_MS      5000
+
+/* Escape while the dialog's connection test waits on a server that never
+ * answers: the dialog goes, and so does its work, long before the
+ * request could time out.
+ */
+static void
+test_close_cancels_test (UiFixture     *f,
+                         gconstpointer  data)
+{
+  g_autoptr(VqsFakeArr) hanging = NULL;
+  g_autofree char *hanging_url = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *dialog;
+
+  hanging = vqs_fake_arr_new (VQS_ARR_KIND_SONARR, VQS_FAKE_ARR_DEFAULT_SONARR_VERSION,
+                              UI_GOOD_KEY);
+  g_assert_true (vqs_fake_arr_listen (hanging, 0, FALSE, &error));
+  g_assert_no_error (error);
+  vqs_fake_arr_set_fault (hanging, VQS_FAKE_FAULT_HANG, -1);
+  hanging_url = vqs_fake_arr_get_url (hanging);
+
+  dialog = open_add_dialog (f);
+  type (dialog, "name_row", "Never Saved");
+  type (dialog, "url_row", hanging_url);
+  type (dialog, "api_key_row", UI_GOOD_KEY);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (dialog, "timeout_spin")),
+                             HANG_TIMEOUT_SECONDS);
+  g_assert_true (save_sensitive (dialog));
+
+  ui_click (child (dialog, "test_button"));
+  g_assert_true (vqs_instance_dialog_get_busy (VQS_INSTANCE_DIALOG (dialog)));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (dialog, "test_stack"))),
+                   ==, "spinner");
+  g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (child (dialog, "test_spinner"))));
+  ui_wait_for (request_arrived, hanging, "the test request to reach the server");
+  g_assert_cmpuint (vqs_instance_manager_get_busy_count (f->manager), >, 0);
+
+  ui_activate_shortcut (GTK_WIDGET (dialog), "Escape");
+  ui_wait_for (no_dialog, NULL, "Escape to close the dialog");
+
+  g_assert_true (ui_wait_for_within (manager_idle, f->manager, CANCEL_LIMIT_MS));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->manager)), ==, 0);
+  g_assert_null (vqs_instance_manager_find_by_name (f->manager, "Never Saved"));
+}
+
+static void
+create_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static gboolean
+got_result (gpointer data)
+{
+  return *(GAsyncResult **)data != NULL;
+}
+
+/* The error the manager itself gives for creating @name with no keyring. */
+static GError *
+keyring_error (UiFixture  *f,
+               const char *name)
+{
+  VqsInstanceChanges changes = VQS_INSTANCE_CHANGES_INIT;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(VqsInstance) instance = NULL;
+  GError *error = NULL;
+
+  changes.name = name;
+  changes.kind = "sonarr";
+  changes.url = f->sonarr_url;
+  changes.api_key = UI_GOOD_KEY;
+  vqs_instance_manager_create_async (f->manager, &changes, NULL, create_cb, &result);
+  ui_wait_for (got_result, &result, "the create");
+  instance = vqs_instance_manager_create_finish (f->manager, result, &error);
+  g_assert_null (instance);
+
+  return error;
+}
+
+#define KEYRING_FAILURE_PATH "/vqs/ui/validation/keyring-failure"
+
+/* With no session bus the keyring cannot be reached: Save fails, the
+ * sentence lands above the form, the dialog stays open with everything
+ * typed, and nothing is created. Runs in a subprocess whose bus address
+ * main() breaks before anything connects.
+ */
+static void
+test_keyring_failure (UiFixture     *f,
+                      gconstpointer  data)
+{
+  GtkWindow *dialog;
+  GtkWidget *save_error;
+  g_autoptr(GError) expected = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  dialog = open_add_dialog (f);
+  save_error = child (dialog, "save_error_label");
+  type (dialog, "name_row", "Keyless");
+  type (dialog, "url_row", f->sonarr_url);
+  type (dialog, "api_key_row", UI_GOOD_KEY);
+  g_assert_true (save_sensitive (dialog));
+  g_assert_false (gtk_widget_get_visible (save_error));
+
+  ui_click (child (dialog, "save_button"));
+  g_assert_true (vqs_instance_dialog_get_busy (VQS_INSTANCE_DIALOG (dialog)));
+  ui_wait_for (dialog_idle, dialog, "the save");
+  ui_wait_idle (f->manager);
+
+  /* Still open, with the manager's keyring sentence above the form. */
+  g_assert_true (ui_find_toplevel (VQS_TYPE_INSTANCE_DIALOG) == dialog);
+  g_assert_true (ui_label_shows (save_error, "keyring"));
+  expected = keyring_error (f, "Keyless Too");
+  g_assert_error (expected, VQS_INSTANCE_ERROR, VQS_INSTANCE_ERROR_KEYRING);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (save_error)), ==, expected->message);
+
+  /* What was typed is still there, and Save can be tried again. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (dialog, "name_row"))), ==,
+                   "Keyless");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (dialog, "url_row"))), ==,
+                   f->sonarr_url);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (dialog, "api_key_row"))), ==,
+                   UI_GOOD_KEY);
+  g_assert_true (gtk_widget_get_sensitive (child (dialog, "form_box")));
+  g_assert_false (gtk_widget_get_visible (child (dialog, "save_spinner")));
+  g_assert_true (save_sensitive (dialog));
+  assert_field_fine (dialog, "name");
+  assert_field_fine (dialog, "url");
+  assert_field_fine (dialog, "api_key");
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->manager)), ==, 0);
+  g_assert_null (vqs_instance_manager_find_by_name (f->manager, "Keyless"));
+}
+
+/* The subprocess of the keyring test must never reach a bus: its address
+ * is broken before GTK, the application or libsecret connect. The
+ * display stays, for the windows.
+ */
+static void
+break_bus_for_keyring_subprocess (int    argc,
+                                  char **argv)
+{
+  gboolean subprocess = FALSE;
+
+  for (int i = 1; i < argc; i++)
+    subprocess |= g_str_equal (argv[i], "--GTestSubprocess");
+
+  for (int i = 1; subprocess && i + 1 < argc; i++)
+    {
+      if (g_str_equal (argv[i], "-p") && g_str_equal (argv[i + 1], KEYRING_FAILURE_PATH))
+        g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/vqs-no-bus", TRUE);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  break_bus_for_keyring_subprocess (argc, argv);
   ui_test_init (&argc, &argv);
 
 #define ADD(path, func) \
@@ -376,6 +561,9 @@ main (int   argc,
   ADD ("connection-button", test_connection_button);
   ADD ("duplicate-on-save", test_duplicate_on_save);
   ADD ("edit", test_edit);
+  ADD ("close-cancels-test", test_close_cancels_test);
+  g_test_add (KEYRING_FAILURE_PATH, UiFixture, NULL, ui_fixture_set_up, test_keyring_failure,
+              ui_fixture_tear_down);
 
 #undef ADD
 

@@ -67,22 +67,33 @@ tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Iterates the main loop until @condition holds or @limit_ms pass; the
+ * tick wakes the loop up so that the deadline is noticed.
+ */
+gboolean
+ui_wait_for_within (UiCondition  condition,
+                    gpointer     data,
+                    guint        limit_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)limit_ms * 1000;
+  guint tick = g_timeout_add (10, tick_cb, NULL);
+  gboolean met;
+
+  while (!(met = condition (data)) && g_get_monotonic_time () <= deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (tick);
+
+  return met;
+}
+
 void
 ui_wait_for (UiCondition  condition,
              gpointer     data,
              const char  *what)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
-  guint tick = g_timeout_add (10, tick_cb, NULL);
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (tick);
+  if (!ui_wait_for_within (condition, data, WAIT_LIMIT_US / 1000))
+    g_error ("Timed out waiting for %s", what);
 }
 
 static gboolean
@@ -110,6 +121,45 @@ ui_spin (guint ms)
   gint64 until = g_get_monotonic_time () + ms * 1000;
 
   ui_wait_for (time_passed, &until, "time to pass");
+}
+
+/* GTK 4.8 has no public way to send a key press: the widget's own
+ * shortcut for @accelerator (a key binding of its class, such as Delete on
+ * a row or Escape in a dialog) is looked up among its controllers and
+ * activated instead.
+ */
+void
+ui_activate_shortcut (GtkWidget  *widget,
+                      const char *accelerator)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr(GtkShortcutTrigger) trigger = gtk_shortcut_trigger_parse_string (accelerator);
+
+  g_assert_nonnull (trigger);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+      guint n;
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+
+      n = g_list_model_get_n_items (G_LIST_MODEL (controller));
+      for (guint j = 0; j < n; j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), trigger))
+            {
+              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                                           0, widget, NULL));
+              return;
+            }
+        }
+    }
+
+  g_error ("%s has no shortcut for %s", G_OBJECT_TYPE_NAME (widget), accelerator);
 }
 
 /* Clicks as a user would: only a visible, sensitive button. */
@@ -367,9 +417,6 @@ ui_create_instance (UiFixture  *f,
                     gboolean    verify_tls)
 {
   VqsInstanceChanges changes = VQS_INSTANCE_CHANGES_INIT;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  VqsInstance *instance;
 
   changes.name = name;
   changes.kind = kind;
@@ -379,7 +426,19 @@ ui_create_instance (UiFixture  *f,
   changes.timeout_seconds = 5;
   changes.rate_limit_per_minute = 600;
 
-  vqs_instance_manager_create_async (f->manager, &changes, NULL, store_result_cb, &result);
+  return ui_create_instance_with (f, &changes);
+}
+
+/* The same with every setting chosen by the caller (a short timeout). */
+VqsInstance *
+ui_create_instance_with (UiFixture                *f,
+                         const VqsInstanceChanges *changes)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  VqsInstance *instance;
+
+  vqs_instance_manager_create_async (f->manager, changes, NULL, store_result_cb, &result);
   ui_wait_for (result_arrived, &result, "an instance to be created");
   instance = vqs_instance_manager_create_finish (f->manager, result, &error);
   g_assert_no_error (error);

@@ -48,11 +48,16 @@ void            ui_fixture_tear_down  (UiFixture     *f,
 void            ui_wait_for           (UiCondition    condition,
                                        gpointer       data,
                                        const char    *what);
+gboolean        ui_wait_for_within    (UiCondition    condition,
+                                       gpointer       data,
+                                       guint          limit_ms);
 void            ui_wait_idle          (VqsInstanceManager *manager);
 void            ui_wait_baseline      (UiFixture     *f,
                                        VqsInstance   *instance);
 void            ui_spin               (guint          ms);
 void            ui_click              (GtkWidget     *button);
+void            ui_activate_shortcut  (GtkWidget     *widget,
+                                       const char    *accelerator);
 
 GtkWidget      *ui_child              (gpointer       widget,
                                        GType          template_type,
@@ -74,6 +79,8 @@ VqsInstance    *ui_create_instance    (UiFixture     *f,
                                        const char    *url,
                                        const char    *key,
                                        gboolean       verify_tls);
+VqsInstance    *ui_create_instance_with (UiFixture                *f,
+                                         const VqsInstanceChanges *changes);
 VqsInstance    *ui_add_through_dialog (UiFixture     *f,
                                        const char    *name,
                                        const char    *url,
