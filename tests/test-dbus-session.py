@@ -8,10 +8,14 @@
 # test and list session in which the API key never travels on the bus
 # (searcharrctl hands it over in a pipe, api-key-fd), and the service
 # exits on its own once idle. Launching the program while the service runs
-# opens the window in that same process.
+# opens the window in that same process. Bad calls fail with the documented
+# error names and change nothing, the per-caller limit holds for a real
+# client connection, and the service file the build generates names the
+# same bus name and argument as the one the test installs.
 #
 # usage: test-dbus-session.py PROGRAM SEARCHARRCTL FAKE_ARR APP_ID SCHEMA_DIR
 
+import configparser
 import json
 import os
 import re
@@ -21,12 +25,20 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 
+from gi.repository import Gio, GLib
+
 from vqs_bus_session import KEY, main, run
 
 MANAGER = 'io.github.vibequality.Searcharr.Manager1'
 INSTANCE = 'io.github.vibequality.Searcharr.Instance1'
 ERROR = 'io.github.vibequality.Searcharr.Error.'
 SOURCE_XML = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'data', 'dbus')
+OBJECT_MANAGER = 'org.freedesktop.DBus.ObjectManager'
+UNKNOWN_METHOD = 'org.freedesktop.DBus.Error.UnknownMethod'
+# A well-formed key that no instance uses; a bad call must not store it.
+OTHER_KEY = 'fedcba9876543210fedcba9876543210'
+CALL_TIMEOUT_MS = 10000
+CALLS_PER_MINUTE = 10     # VQS_DBUS_SERVICE_CALLS_PER_MINUTE
 
 
 def interface_of(xml_text, name):
@@ -251,10 +263,182 @@ def check_launch_opens_window(tap, session, program):
     tap.ok(session.owner() is not None, 'an open window keeps the service running')
 
 
+def gdbus_call(session, path, method, *args):
+    """gdbus call with a short timeout, so that a hang fails quickly."""
+    return run(['gdbus', 'call', '--session', '--timeout', str(CALL_TIMEOUT_MS // 1000),
+                '--dest', session.app_id, '--object-path', path, '--method', method, *args],
+               timeout=30)
+
+
+def private_connection():
+    """A connection of its own to the session bus, with its own unique name."""
+    address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SESSION, None)
+    flags = (Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+             Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION)
+    return Gio.DBusConnection.new_for_address_sync(address, flags, None, None)
+
+
+def call_sync(connection, session, path, iface, method, reply_type):
+    return connection.call_sync(session.app_id, path, iface, method, None,
+                                GLib.VariantType(reply_type), Gio.DBusCallFlags.NONE,
+                                CALL_TIMEOUT_MS, None).unpack()
+
+
+def remote_error(error):
+    """(D-Bus error name, message) of a failed call, as GDBus encodes it."""
+    match = re.match(r'GDBus\.Error:([\w.]+): (.*)', error.message, re.S)
+    return (match.group(1), match.group(2)) if match else (None, error.message)
+
+
+def instance_settings(connection, session):
+    """Path → the settings of each instance, from GetManagedObjects."""
+    objects, = call_sync(connection, session, session.root, OBJECT_MANAGER, 'GetManagedObjects',
+                         '(a{oa{sa{sv}}})')
+    return {path: {k: ifaces.get(INSTANCE, {}).get(k) for k in
+                   ('Name', 'Kind', 'Url', 'TimeoutSeconds', 'RateLimitPerMinute', 'VerifyTls')}
+            for path, ifaces in objects.items()}
+
+
+def bad_calls(session, url, path):
+    good = f"'kind': <'sonarr'>, 'url': <'{url}'>, 'api-key': <'{OTHER_KEY}'>"
+    create = MANAGER + '.CreateInstance'
+    missing = f'{session.root}/instances/999'
+    invalid = ERROR + 'InvalidArgument'
+    # (what, path, method, arguments, error name, key the message starts with)
+    return [
+        ('an unknown key', session.root, create,
+         [f"{{'name': <'Kitchen'>, {good}, 'colour': <'blue'>}}"], invalid, 'colour'),
+        ('timeout-seconds as a string', session.root, create,
+         [f"{{'name': <'Kitchen'>, {good}, 'timeout-seconds': <'30'>}}"],
+         invalid, 'timeout-seconds'),
+        ('rate-limit-per-minute 0', session.root, create,
+         [f"{{'name': <'Kitchen'>, {good}, 'rate-limit-per-minute': <uint32 0>}}"],
+         invalid, 'rate-limit-per-minute'),
+        ('CreateInstance without api-key', session.root, create,
+         [f"{{'name': <'Kitchen'>, 'kind': <'sonarr'>, 'url': <'{url}'>}}"], invalid, 'api-key'),
+        ('a name taken in another case', session.root, create,
+         [f"{{'name': <'BEDROOM'>, {good}}}"], ERROR + 'Duplicate', None),
+        ('Update with timeout-seconds 301', path, INSTANCE + '.Update',
+         ["{'timeout-seconds': <uint32 301>}"], invalid, 'timeout-seconds'),
+        ('Update on an unknown object path', missing, INSTANCE + '.Update',
+         ["{'name': <'Kitchen'>}"], UNKNOWN_METHOD, None),
+        ('Delete on an unknown object path', missing, INSTANCE + '.Delete', [],
+         UNKNOWN_METHOD, None),
+        ('FindInstance of a missing name', session.root, MANAGER + '.FindInstance',
+         ["'Kitchen'"], ERROR + 'NotFound', None),
+    ]
+
+
+def check_bad_calls(tap, session, url, path):
+    """Each call fails with exactly its error name (gdbus prints it on
+    stderr) and leaves the instances as they were."""
+    connection = private_connection()
+    try:
+        before = instance_settings(connection, session)
+        tap.equal([s['Name'] for s in before.values()], ['Bedroom'],
+                  'before the bad calls, Bedroom is the only instance')
+        for what, call_path, method, args, name, key in bad_calls(session, url, path):
+            result = gdbus_call(session, call_path, method, *args)
+            prefix = f'GDBus.Error:{name}: ' + (f'{key}: ' if key else '')
+            tap.ok(result.returncode != 0 and prefix in result.stderr and
+                   OTHER_KEY not in result.stderr,
+                   f'{what} fails with {name}' + (f' about {key}' if key else ''),
+                   f'expected: {prefix}\nexit: {result.returncode}\n' +
+                   result.stdout + result.stderr)
+            tap.equal(instance_settings(connection, session), before,
+                      f'{what} creates and changes nothing')
+    finally:
+        connection.close_sync(None)
+
+
+def test_connection(connection, session, path):
+    """('ok', success) or ('error', name, message)."""
+    try:
+        result, = call_sync(connection, session, path, INSTANCE, 'TestConnection', '(a{sv})')
+        return ('ok', result.get('success'))
+    except GLib.Error as error:
+        return ('error', *remote_error(error))
+
+
+def check_rate_limit(tap, session, path):
+    """One connection is one bus name: its eleventh network-bound call
+    within the minute is refused; another connection is not affected."""
+    bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+    fresh = private_connection()
+    try:
+        # Activated, if the idle service had gone, before the count starts.
+        call_sync(fresh, session, session.root, OBJECT_MANAGER, 'GetManagedObjects',
+                  '(a{oa{sa{sv}}})')
+        pid = session.pid()
+        tap.ok(pid is not None, 'the service runs before the rate limit check')
+
+        results = [test_connection(bus, session, path) for _ in range(CALLS_PER_MINUTE + 1)]
+        tap.equal(results[:CALLS_PER_MINUTE], [('ok', True)] * CALLS_PER_MINUTE,
+                  f'{CALLS_PER_MINUTE} TestConnection calls on one connection succeed')
+        last = results[CALLS_PER_MINUTE]
+        tap.equal(last[:2], ('error', ERROR + 'RateLimited'),
+                  f'call {CALLS_PER_MINUTE + 1} fails with Error.RateLimited')
+        match = re.search(r'Try again in (\d+) seconds?\.$', last[-1] or '')
+        tap.ok(match is not None and 1 <= int(match.group(1)) <= 60,
+               'the RateLimited message says how many seconds to wait', last)
+
+        try:
+            call_sync(bus, session, path, INSTANCE, 'CheckDrift', '(a{sv})')
+            drift = None
+        except GLib.Error as error:
+            drift = remote_error(error)[0]
+        tap.equal(drift, ERROR + 'RateLimited', 'CheckDrift shares the limit of TestConnection')
+
+        tap.ok(fresh.get_unique_name() != bus.get_unique_name(),
+               'the fresh connection has a bus name of its own')
+        tap.equal(test_connection(fresh, session, path), ('ok', True),
+                  'a fresh connection is not limited')
+        tap.equal(session.pid(), pid, 'one service process answered all of them')
+    finally:
+        fresh.close_sync(None)
+
+
+def read_service_file(path):
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str
+    parser.read(path)
+    return dict(parser['D-BUS Service']) if parser.has_section('D-BUS Service') else {}
+
+
+def check_generated_service_file(tap, session):
+    """The build's service file points at the install prefix, so the test
+    activates the build through a file of its own; both must agree on
+    everything but the program's path."""
+    generated = os.path.join(session.schema_dir, session.app_id + '.service')
+    tap.ok(os.path.isfile(generated), 'the build generates the service file', generated)
+    if not os.path.isfile(generated):
+        return
+    copy = os.path.join(session.tmp, 'generated.service')
+    shutil.copyfile(generated, copy)
+    built = read_service_file(copy)
+    installed = read_service_file(session.service_file)
+
+    tap.equal(built.get('Name'), session.app_id, 'the generated Name= is the application ID')
+    exec_line = built.get('Exec', '')
+    tap.ok(exec_line.endswith('/vibe-quality-searcharr --gapplication-service'),
+           'the generated Exec= runs vibe-quality-searcharr --gapplication-service', exec_line)
+    program, _, arguments = exec_line.partition(' ')
+    tap.ok(os.path.isabs(program) and
+           os.path.basename(program) == os.path.basename(session.program),
+           'the generated Exec= names the program the test activates, by absolute path',
+           exec_line)
+    tap.equal(installed.get('Name'), built.get('Name'),
+              "the test's service file uses the generated Name=")
+    tap.ok(f' {session.program} {arguments} ' in installed.get('Exec', ''),
+           "the test's service file passes the generated arguments to the build's program",
+           installed.get('Exec'))
+
+
 def body(tap, session, ctl):
     url = session.start_fake()
     tap.ok(url.startswith('http://127.0.0.1:'), 'the fake Sonarr listens', url)
     tap.ok(session.install_service(timeout_ms=1500), 'the service file is installed')
+    check_generated_service_file(tap, session)
 
     capture_path = os.path.join(session.tmp, 'monitor.txt')
     monitor, output = start_monitor(tap, capture_path)
@@ -268,6 +452,11 @@ def body(tap, session, ctl):
         output.close()
     with open(capture_path, errors='replace') as f:
         check_capture(tap, f.read())
+
+    check_bad_calls(tap, session, url, path)
+    check_rate_limit(tap, session, path)
+    # The idle service may have exited and been started again meanwhile.
+    session.activated_pid = session.pid() or session.activated_pid
 
     check_idle_exit(tap, session, session.activated_pid)
     check_reactivation(tap, session)

@@ -749,6 +749,237 @@ test_find_and_delete (Fixture       *f,
   assert_remote_error (error, ERROR_NAME ("NotFound"));
 }
 
+/* Changes made in the window reach bus clients */
+
+/* What a client saw: the paths of the objects added and removed, and the
+ * last Name and TimeoutSeconds that PropertiesChanged carried.
+ */
+typedef struct
+{
+  GPtrArray *added;
+  GPtrArray *removed;
+  char      *name;
+  guint      timeout;
+} Seen;
+
+static void
+seen_clear (Seen *seen)
+{
+  g_clear_pointer (&seen->added, g_ptr_array_unref);
+  g_clear_pointer (&seen->removed, g_ptr_array_unref);
+  g_clear_pointer (&seen->name, g_free);
+}
+
+static void
+on_object_added_cb (GDBusObjectManager *objects,
+                    GDBusObject        *object,
+                    Seen               *seen)
+{
+  g_ptr_array_add (seen->added, g_strdup (g_dbus_object_get_object_path (object)));
+}
+
+static void
+on_object_removed_cb (GDBusObjectManager *objects,
+                      GDBusObject        *object,
+                      Seen               *seen)
+{
+  g_ptr_array_add (seen->removed, g_strdup (g_dbus_object_get_object_path (object)));
+}
+
+/* Only what the signal itself carries, not the proxy's cache. */
+static void
+on_settings_changed_cb (GDBusProxy *proxy,
+                        GVariant   *changed,
+                        GStrv       invalidated,
+                        Seen       *seen)
+{
+  const char *name = NULL;
+  guint32 timeout = 0;
+
+  if (g_variant_lookup (changed, "Name", "&s", &name))
+    {
+      g_free (seen->name);
+      seen->name = g_strdup (name);
+    }
+  if (g_variant_lookup (changed, "TimeoutSeconds", "u", &timeout))
+    seen->timeout = timeout;
+}
+
+static gboolean
+has_path (GPtrArray  *paths,
+          const char *path)
+{
+  return g_ptr_array_find_with_equal_func (paths, path, g_str_equal, NULL);
+}
+
+/* What the window's Add dialog does: straight to the manager. */
+static VqsInstance *
+manager_create (Fixture    *f,
+                const char *name)
+{
+  VqsInstanceChanges changes = VQS_INSTANCE_CHANGES_INIT;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  VqsInstance *instance;
+
+  changes.name = name;
+  changes.kind = "sonarr";
+  changes.url = f->fake_url;
+  changes.api_key = API_KEY;
+  changes.rate_limit_per_minute = 600;
+  vqs_instance_manager_create_async (f->manager, &changes, NULL, result_cb, &result);
+  instance = vqs_instance_manager_create_finish (f->manager, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (instance);
+
+  return instance;
+}
+
+static void
+manager_update (Fixture            *f,
+                VqsInstance        *instance,
+                VqsInstanceChanges *changes)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vqs_instance_manager_update_async (f->manager, instance, changes, NULL, result_cb, &result);
+  g_assert_true (vqs_instance_manager_update_finish (f->manager, wait_for (&result), &error));
+  g_assert_no_error (error);
+}
+
+static void
+manager_delete (Fixture     *f,
+                VqsInstance *instance)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vqs_instance_manager_delete_async (f->manager, instance, NULL, result_cb, &result);
+  g_assert_true (vqs_instance_manager_delete_finish (f->manager, wait_for (&result), &error));
+  g_assert_no_error (error);
+}
+
+/* The window and the bus share one manager: whatever the window does, a
+ * client on another connection learns from the usual signals.
+ */
+static void
+test_window_changes_reach_clients (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GDBusObjectManager) objects = new_object_manager_client (f);
+  g_autoptr(VqsInstance) instance = NULL;
+  g_autoptr(GDBusInterface) iface = NULL;
+  g_autofree char *path = NULL;
+  VqsInstanceChanges changes = VQS_INSTANCE_CHANGES_INIT;
+  Seen seen = { g_ptr_array_new_with_free_func (g_free),
+                g_ptr_array_new_with_free_func (g_free), NULL, 0 };
+
+  g_assert_nonnull (g_dbus_connection_get_unique_name (f->client));
+  g_assert_cmpstr (g_dbus_connection_get_unique_name (f->client), !=, service_name (f));
+  g_signal_connect (objects, "object-added", G_CALLBACK (on_object_added_cb), &seen);
+  g_signal_connect (objects, "object-removed", G_CALLBACK (on_object_removed_cb), &seen);
+
+  /* Create: InterfacesAdded, with the properties already filled in. */
+  instance = manager_create (f, "Living room");
+  path = vqs_dbus_service_dup_instance_path (f->service, instance);
+  WAIT_UNTIL (has_path (seen.added, path));
+  g_assert_cmpuint (seen.added->len, ==, 1);
+  iface = g_dbus_object_manager_get_interface (objects, path, INSTANCE_IFACE);
+  g_assert_nonnull (iface);
+  g_assert_cmpstr (vqs_dbus_instance1_get_name (VQS_DBUS_INSTANCE1 (iface)), ==, "Living room");
+  g_assert_cmpuint (vqs_dbus_instance1_get_timeout_seconds (VQS_DBUS_INSTANCE1 (iface)), ==, 30);
+  g_assert_true (vqs_dbus_instance1_get_has_api_key (VQS_DBUS_INSTANCE1 (iface)));
+
+  /* The manager's background test of the new instance shows up too. */
+  WAIT_UNTIL (vqs_dbus_instance1_get_last_connection_success (VQS_DBUS_INSTANCE1 (iface)));
+  wait_idle (f);
+
+  /* Update: PropertiesChanged carries the new values. Nothing else
+   * changes the name, so the signal can only come from this update.
+   */
+  g_signal_connect (iface, "g-properties-changed", G_CALLBACK (on_settings_changed_cb), &seen);
+  changes.name = "Bedroom";
+  changes.timeout_seconds = 45;
+  manager_update (f, instance, &changes);
+  WAIT_UNTIL (g_strcmp0 (seen.name, "Bedroom") == 0 && seen.timeout == 45);
+  g_assert_cmpstr (vqs_dbus_instance1_get_name (VQS_DBUS_INSTANCE1 (iface)), ==, "Bedroom");
+  g_assert_cmpuint (vqs_dbus_instance1_get_timeout_seconds (VQS_DBUS_INSTANCE1 (iface)), ==, 45);
+  wait_idle (f);
+
+  /* Delete: InterfacesRemoved, and the object is gone. */
+  g_assert_cmpuint (seen.removed->len, ==, 0);
+  manager_delete (f, instance);
+  WAIT_UNTIL (has_path (seen.removed, path));
+  g_assert_cmpuint (seen.removed->len, ==, 1);
+  g_assert_false (has_instance (objects, path));
+  g_assert_null (g_dbus_object_manager_get_objects (objects));
+  g_assert_cmpuint (seen.added->len, ==, 1);
+
+  g_signal_handlers_disconnect_by_data (objects, &seen);
+  g_signal_handlers_disconnect_by_data (iface, &seen);
+  seen_clear (&seen);
+}
+
+static VqsDBusInstance1 *
+new_instance_proxy (Fixture         *f,
+                    GDBusConnection *connection,
+                    const char      *path)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  VqsDBusInstance1 *proxy;
+
+  vqs_dbus_instance1_proxy_new (connection, G_DBUS_PROXY_FLAGS_NONE, service_name (f), path,
+                                NULL, result_cb, &result);
+  proxy = vqs_dbus_instance1_proxy_new_finish (wait_for (&result), &error);
+  g_assert_no_error (error);
+
+  return proxy;
+}
+
+/* One client's Update reaches another client's proxy of the same object,
+ * which never calls anything itself.
+ */
+static void
+test_two_clients (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = create_instance (f, "Living room", 600);
+  g_autoptr(GDBusConnection) other = new_connection ();
+  g_autoptr(VqsDBusInstance1) a = new_instance_proxy (f, f->client, path);
+  g_autoptr(VqsDBusInstance1) b = new_instance_proxy (f, other, path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GVariantBuilder) changes = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  Seen seen_b = { NULL, NULL, NULL, 0 };
+
+  g_assert_cmpstr (g_dbus_connection_get_unique_name (f->client), !=,
+                   g_dbus_connection_get_unique_name (other));
+  g_assert_cmpstr (vqs_dbus_instance1_get_name (a), ==, "Living room");
+  g_assert_cmpstr (vqs_dbus_instance1_get_name (b), ==, "Living room");
+  g_assert_cmpuint (vqs_dbus_instance1_get_timeout_seconds (b), ==, 30);
+  g_signal_connect (b, "g-properties-changed", G_CALLBACK (on_settings_changed_cb), &seen_b);
+
+  g_variant_builder_add (&changes, "{sv}", "name", g_variant_new_string ("Bedroom"));
+  g_variant_builder_add (&changes, "{sv}", "timeout-seconds", g_variant_new_uint32 (45));
+  vqs_dbus_instance1_call_update (a, g_variant_builder_end (&changes), NULL, NULL, result_cb,
+                                  &result);
+  vqs_dbus_instance1_call_update_finish (a, NULL, wait_for (&result), &error);
+  g_assert_no_error (error);
+
+  WAIT_UNTIL (g_strcmp0 (seen_b.name, "Bedroom") == 0 && seen_b.timeout == 45);
+  g_assert_cmpstr (vqs_dbus_instance1_get_name (b), ==, "Bedroom");
+  g_assert_cmpuint (vqs_dbus_instance1_get_timeout_seconds (b), ==, 45);
+  WAIT_UNTIL (g_strcmp0 (vqs_dbus_instance1_get_name (a), "Bedroom") == 0);
+
+  g_signal_handlers_disconnect_by_data (b, &seen_b);
+  seen_clear (&seen_b);
+  g_clear_object (&b);
+  close_connection (&other);
+  wait_idle (f);
+}
+
 /* The table of bad calls: each must fail with exactly this name, and
  * change nothing.
  */
@@ -1476,6 +1707,10 @@ main (int   argc,
               fixture_set_up, test_drift, fixture_tear_down);
   g_test_add ("/vqs/dbus/find-and-delete", Fixture, NULL,
               fixture_set_up, test_find_and_delete, fixture_tear_down);
+  g_test_add ("/vqs/dbus/window-changes-reach-clients", Fixture, NULL,
+              fixture_set_up, test_window_changes_reach_clients, fixture_tear_down);
+  g_test_add ("/vqs/dbus/two-clients", Fixture, NULL,
+              fixture_set_up, test_two_clients, fixture_tear_down);
   g_test_add ("/vqs/dbus/bad-calls", Fixture, NULL,
               fixture_set_up, test_bad_calls, fixture_tear_down);
   g_test_add ("/vqs/dbus/same-message-as-window", Fixture, NULL,
