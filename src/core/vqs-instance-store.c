@@ -555,6 +555,28 @@ normalize_instance (VqsInstance  *instance,
   return TRUE;
 }
 
+/* Normalises @instance and queues @func on a snapshot of it, or fails
+ * @task (taking its reference) when the settings are not valid.
+ */
+static void
+queue_instance_write (VqsInstanceStore *self,
+                      GTask            *task,
+                      VqsInstance      *instance,
+                      GTaskThreadFunc   func)
+{
+  GError *error = NULL;
+
+  if (!normalize_instance (instance, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  g_task_set_task_data (task, instance_row_new (instance), (GDestroyNotify)instance_row_free);
+  queue_job (self, task, func);
+}
+
 /* Writes are not abandoned half-way by a cancellation: once a job has
  * started, its _finish reports what really happened to the file.
  */
@@ -595,7 +617,6 @@ vqs_instance_store_insert_async (VqsInstanceStore    *self,
                                  gpointer             user_data)
 {
   GTask *task;
-  GError *error = NULL;
 
   g_return_if_fail (VQS_IS_INSTANCE_STORE (self));
   g_return_if_fail (VQS_IS_INSTANCE (instance));
@@ -604,16 +625,7 @@ vqs_instance_store_insert_async (VqsInstanceStore    *self,
                     g_uuid_string_is_valid (vqs_instance_get_uuid (instance)));
 
   task = write_task_new (self, vqs_instance_store_insert_async, cancellable, callback, user_data);
-
-  if (!normalize_instance (instance, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  g_task_set_task_data (task, instance_row_new (instance), (GDestroyNotify)instance_row_free);
-  queue_job (self, task, insert_thread);
+  queue_instance_write (self, task, instance, insert_thread);
 }
 
 gboolean
@@ -717,23 +729,13 @@ vqs_instance_store_update_async (VqsInstanceStore    *self,
                                  gpointer             user_data)
 {
   GTask *task;
-  GError *error = NULL;
 
   g_return_if_fail (VQS_IS_INSTANCE_STORE (self));
   g_return_if_fail (VQS_IS_INSTANCE (instance));
   g_return_if_fail (vqs_instance_get_id (instance) > 0);
 
   task = write_task_new (self, vqs_instance_store_update_async, cancellable, callback, user_data);
-
-  if (!normalize_instance (instance, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  g_task_set_task_data (task, instance_row_new (instance), (GDestroyNotify)instance_row_free);
-  queue_job (self, task, update_thread);
+  queue_instance_write (self, task, instance, update_thread);
 }
 
 gboolean
