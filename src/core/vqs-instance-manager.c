@@ -52,6 +52,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* What a drift operation does once the live configuration is in. */
+typedef void (*SnapshotReady) (GTask *task);
+
 /* What one asynchronous operation carries from step to step. */
 typedef struct
 {
@@ -72,6 +75,7 @@ typedef struct
   GPtrArray          *profiles;
   GPtrArray          *folders;
   VqsDriftSnapshot   *snapshot;
+  SnapshotReady       snapshot_ready;
   VqsConnectionTest  *test;
   GError             *error;
 } Op;
@@ -1349,8 +1353,6 @@ vqs_instance_manager_delete_finish (VqsInstanceManager  *self,
  * through the instance's rate limiter), then compare or save.
  */
 
-typedef void (*SnapshotReady) (GTask *task);
-
 static void
 fail_drift (GTask  *task,
             GError *error)
@@ -1373,7 +1375,6 @@ tags_cb (GObject      *object,
   Op *op = g_task_get_task_data (task);
   g_autoptr(GPtrArray) tags = NULL;
   GError *error = NULL;
-  SnapshotReady ready;
 
   tags = vqs_arr_client_get_tags_finish (VQS_ARR_CLIENT (object), result, &error);
   if (tags == NULL)
@@ -1383,8 +1384,7 @@ tags_cb (GObject      *object,
     }
 
   op->snapshot = vqs_drift_snapshot_new (op->status, op->profiles, op->folders, tags);
-  ready = g_object_get_data (G_OBJECT (task), "snapshot-ready");
-  ready (task);
+  op->snapshot_ready (task);
 }
 
 static void
@@ -1489,7 +1489,7 @@ start_snapshot (VqsInstanceManager  *self,
   GTask *task = op_task_new (self, instance, source_tag, cancellable, callback, user_data);
   Op *op = g_task_get_task_data (task);
 
-  g_object_set_data (G_OBJECT (task), "snapshot-ready", ready);
+  op->snapshot_ready = ready;
 
   if (vqs_instance_manager_find_by_id (self, vqs_instance_get_id (instance)) != instance)
     {
