@@ -805,6 +805,51 @@ test_create_row_fails (Fixture       *f,
   g_assert_cmpint (count_keys (), ==, keys_before);
 }
 
+/* Trying unsaved settings of a saved instance waits for the same start
+ * slots as the instance itself: the server never sees more than the
+ * instance's limit.
+ */
+static void
+test_settings_share_limit (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VqsInstance) instance = NULL;
+  g_autoptr(VqsConnectionTest) first = NULL;
+  g_autoptr(VqsConnectionTest) second = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  VqsInstanceChanges slow = VQS_INSTANCE_CHANGES_INIT;
+  VqsInstanceChanges unsaved = VQS_INSTANCE_CHANGES_INIT;
+  GPtrArray *requests;
+  gint64 gap;
+
+  instance = create (f, "Polite", "sonarr", f->sonarr_url, GOOD_KEY, &error);
+  g_assert_no_error (error);
+  slow.rate_limit_per_minute = 60;
+  g_assert_true (update (f, instance, &slow, &error));
+  g_assert_no_error (error);
+
+  vqs_fake_arr_clear_requests (f->sonarr);
+  first = test_connection (f, instance);
+  g_assert_true (first->success);
+
+  unsaved.timeout_seconds = 5;
+  vqs_instance_manager_test_settings_async (f->manager, instance, &unsaved, NULL,
+                                            store_result_cb, &result);
+  second = vqs_instance_manager_test_settings_finish (f->manager, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (second->success);
+
+  /* The first test also took no baseline (one exists), so exactly two
+   * status requests reached the server, one interval (1 s) apart.
+   */
+  requests = vqs_fake_arr_get_requests (f->sonarr);
+  g_assert_cmpuint (requests->len, ==, 2);
+  gap = ((VqsFakeRequest *)g_ptr_array_index (requests, 1))->monotonic_us -
+        ((VqsFakeRequest *)g_ptr_array_index (requests, 0))->monotonic_us;
+  g_assert_cmpint (gap, >=, G_USEC_PER_SEC * 85 / 100);
+}
+
 /* With no session bus there is no keyring: creating fails with a clear
  * keyring error and leaves no row behind. Runs in a subprocess so that
  * the bus address can be broken before anything connects.
@@ -875,6 +920,7 @@ main (int   argc,
   ADD ("connection/timeout", test_connection_timeout);
   ADD ("connection/tls", test_connection_tls);
   ADD ("update-keeps-key", test_update_keeps_key);
+  ADD ("settings-share-limit", test_settings_share_limit);
   ADD ("delete", test_delete);
   ADD ("drift/detect-and-accept", test_drift_detect_and_accept);
   ADD ("drift/removals", test_drift_removals);

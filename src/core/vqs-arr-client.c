@@ -1587,6 +1587,41 @@ vqs_arr_client_set_rate_limit_per_minute (VqsArrClient *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE_LIMIT_PER_MINUTE]);
 }
 
+/**
+ * vqs_arr_client_get_rate_limiter:
+ *
+ * Returns: (transfer none): the limiter every request of @self waits for
+ */
+VqsRateLimiter *
+vqs_arr_client_get_rate_limiter (VqsArrClient *self)
+{
+  g_return_val_if_fail (VQS_IS_ARR_CLIENT (self), NULL);
+
+  return self->limiter;
+}
+
+/**
+ * vqs_arr_client_share_rate_limiter:
+ * @other: a client of the same server
+ *
+ * Makes @self wait for the same start slots as @other, so that a second
+ * client for one server (trying unsaved settings, say) never adds to the
+ * rate the server sees. The limit is then @other's.
+ */
+void
+vqs_arr_client_share_rate_limiter (VqsArrClient *self,
+                                   VqsArrClient *other)
+{
+  g_return_if_fail (VQS_IS_ARR_CLIENT (self));
+  g_return_if_fail (VQS_IS_ARR_CLIENT (other));
+
+  if (self->limiter == other->limiter)
+    return;
+
+  g_set_object (&self->limiter, other->limiter);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE_LIMIT_PER_MINUTE]);
+}
+
 guint
 vqs_arr_client_get_max_retries (VqsArrClient *self)
 {

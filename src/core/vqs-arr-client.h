@@ -75,6 +75,9 @@ void             vqs_arr_client_set_timeout_seconds  (VqsArrClient          *sel
 guint            vqs_arr_client_get_rate_limit_per_minute (VqsArrClient     *self);
 void             vqs_arr_client_set_rate_limit_per_minute (VqsArrClient     *self,
                                                       guint                  per_minute);
+VqsRateLimiter  *vqs_arr_client_get_rate_limiter     (VqsArrClient          *self);
+void             vqs_arr_client_share_rate_limiter   (VqsArrClient          *self,
+                                                      VqsArrClient          *other);
 guint            vqs_arr_client_get_max_retries      (VqsArrClient          *self);
 void             vqs_arr_client_set_max_retries      (VqsArrClient          *self,
                                                       guint                  max_retries);

@@ -974,6 +974,16 @@ vqs_instance_manager_test_settings_async (VqsInstanceManager       *self,
   vqs_arr_client_set_rate_limit_per_minute (op->client, op->rate_limit_per_minute);
   vqs_arr_client_set_max_retries (op->client, 0);
 
+  /* Trying new settings of a saved instance still counts against that
+   * instance's limit: it is most likely the same server.
+   */
+  if (editing != NULL)
+    {
+      g_autoptr(VqsArrClient) instance_client = ensure_client (self, editing);
+
+      vqs_arr_client_share_rate_limiter (op->client, instance_client);
+    }
+
   if (op->api_key == NULL && editing != NULL)
     vqs_secret_store_lookup_async (self->secrets, vqs_instance_get_uuid (editing), cancellable,
                                    key_for_settings_cb, g_steal_pointer (&task));
